@@ -1,0 +1,1 @@
+"""Shuanglian (双联): paired rural assistance programmes."""

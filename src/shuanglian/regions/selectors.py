@@ -1,0 +1,156 @@
+"""Reads of the region tree, always through the user's scope."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from shuanglian.core.access import prefix_q, user_scope
+from shuanglian.core.chinese import short_region_name
+from shuanglian.core.errors import NotFound
+from shuanglian.households.models import Category, Household
+from shuanglian.pairings.models import HouseholdPairing, VillagePairing
+from shuanglian.regions.models import PREFIX_LENGTH, Level, Region
+
+REGION_NOT_FOUND = _("No region with code {code}.")
+
+
+@dataclass
+class RegionCounts:
+    region: Region
+    units: int = 0
+    cadres: int = 0
+    households: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def households_total(self) -> int:
+        return sum(self.households.values())
+
+    def by_category(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.households.get(value, 0)) for value, label in Category.choices]
+
+
+def visible_regions(user):
+    return Region.objects.filter(user_scope(user).region_q("code"))
+
+
+def region_get(*, user, code: str) -> Region:
+    """A region in the user's scope; anything else, existing or not, is the same NotFound."""
+    code = (code or "").strip()
+    if len(code) < 12 and code.isdigit():
+        code = code.ljust(12, "0")
+    region = visible_regions(user).select_related("parent").filter(code=code).first()
+    if region is None:
+        raise NotFound(REGION_NOT_FOUND.format(code=code), field="code")
+    return region
+
+
+def region_roots(*, user) -> list[Region]:
+    """Where the user's drill-down starts: all provinces, or the region of their scope."""
+    scope = user_scope(user)
+    if scope.everything:
+        return list(Region.objects.filter(level=Level.PROVINCE))
+    if scope.region_code:
+        return list(Region.objects.filter(code=scope.region_code))
+    return []
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    """Province down to the parent, for breadcrumbs (names are not personal data)."""
+    codes = [
+        region.code[:length].ljust(12, "0")
+        for level, length in PREFIX_LENGTH.items()
+        if length < PREFIX_LENGTH[region.level]
+    ]
+    return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+
+def region_children(*, user, region: Region) -> list[RegionCounts]:
+    """The children of a region, each with its units, cadres and households by category.
+
+    Counts group by the code prefix of the child level, so each is one indexed range query.
+    """
+    child_level = region.child_level
+    if child_level is None:
+        return []
+    children = list(visible_regions(user).filter(parent=region).order_by("code"))
+    rows = {child.code: RegionCounts(region=child) for child in children}
+    if not rows:
+        return []
+    width = PREFIX_LENGTH[child_level]
+
+    def child_code(prefix: str) -> str:
+        return prefix.ljust(12, "0")
+
+    inside = region.prefix
+    units = (
+        VillagePairing.objects.filter(prefix_q("village_id", inside), end_date__isnull=True)
+        .annotate(child=Substr("village_id", 1, width))
+        .values("child")
+        .annotate(n=Count("unit_id", distinct=True))
+    )
+    for row in units:
+        if (target := rows.get(child_code(row["child"]))) is not None:
+            target.units = row["n"]
+    cadres = (
+        HouseholdPairing.objects.filter(
+            prefix_q("household__village_id", inside), end_date__isnull=True
+        )
+        .annotate(child=Substr("household__village_id", 1, width))
+        .values("child")
+        .annotate(n=Count("cadre_id", distinct=True))
+    )
+    for row in cadres:
+        if (target := rows.get(child_code(row["child"]))) is not None:
+            target.cadres = row["n"]
+    households = (
+        Household.objects.filter(prefix_q("village_id", inside))
+        .annotate(child=Substr("village_id", 1, width))
+        .values("child", "category")
+        .annotate(n=Count("id"))
+    )
+    for row in households:
+        if (target := rows.get(child_code(row["child"]))) is not None:
+            target.households[row["category"]] = row["n"]
+    return list(rows.values())
+
+
+def region_totals(*, user, region: Region) -> RegionCounts:
+    """The same counts for the region itself."""
+    inside = region.prefix
+    totals = RegionCounts(region=region)
+    totals.units = (
+        VillagePairing.objects.filter(prefix_q("village_id", inside), end_date__isnull=True)
+        .values("unit_id")
+        .distinct()
+        .count()
+    )
+    totals.cadres = (
+        HouseholdPairing.objects.filter(
+            prefix_q("household__village_id", inside), end_date__isnull=True
+        )
+        .values("cadre_id")
+        .distinct()
+        .count()
+    )
+    for row in (
+        Household.objects.filter(prefix_q("village_id", inside))
+        .values("category")
+        .annotate(n=Count("id"))
+    ):
+        totals.households[row["category"]] = row["n"]
+    return totals
+
+
+def region_search(*, user, q: str, limit: int = 20) -> list[Region]:
+    """Regions whose short or official name starts with `q`, or whose code does."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    query = Q(short_name__startswith=q) | Q(name__startswith=q)
+    if q.isdigit():
+        query |= Q(code__startswith=q)
+    if short_region_name(q) != q:
+        query |= Q(short_name__startswith=short_region_name(q))
+    return list(visible_regions(user).filter(query).order_by("code")[:limit])

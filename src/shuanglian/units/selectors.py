@@ -1,0 +1,97 @@
+"""Reads of units and cadres, always through the user's scope."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from shuanglian.core.access import prefix_q, region_prefix, user_scope
+from shuanglian.core.errors import NotFound
+from shuanglian.core.pagination import Page, keyset_page
+from shuanglian.pairings.models import HouseholdPairing, VillagePairing
+from shuanglian.pairings.selectors import CURRENT_FIRST
+from shuanglian.units.models import Cadre, Unit
+
+UNIT_NOT_FOUND = _("No unit with id {id}.")
+CADRE_NOT_FOUND = _("No cadre with id {id}.")
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    """Units based in the user's region, and units from elsewhere paired with its villages."""
+    scope = user_scope(user)
+    if scope.everything:
+        return Unit.objects.all()
+    if scope.nothing:
+        return Unit.objects.none()
+    paired_here = VillagePairing.objects.filter(
+        scope.region_q("village_id"), unit_id=OuterRef("pk")
+    )
+    return Unit.objects.filter(scope.region_q("home_region_id") | Q(Exists(paired_here)))
+
+
+def unit_list(
+    *,
+    user,
+    region: str | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Unit]:
+    units = visible_units(user).select_related("home_region")
+    if region:
+        prefix = region_prefix(region.ljust(12, "0"))
+        paired = VillagePairing.objects.filter(
+            prefix_q("village_id", prefix), unit_id=OuterRef("pk")
+        )
+        units = units.filter(prefix_q("home_region_id", prefix) | Q(Exists(paired)))
+    if kind:
+        units = units.filter(kind=kind)
+    if level:
+        units = units.filter(level=level)
+    if q := (q or "").strip():
+        units = units.filter(Q(name__contains=q) | Q(short_name__contains=q))
+    units = units.annotate(
+        cadre_count=Count("cadres", filter=Q(cadres__is_active=True), distinct=True)
+    )
+    return keyset_page(units, cursor=cursor, limit=limit)
+
+
+def unit_get(*, user, pk) -> Unit:
+    unit = visible_units(user).select_related("home_region").filter(pk=pk).first()
+    if unit is None:
+        raise NotFound(UNIT_NOT_FOUND.format(id=pk), field="id")
+    return unit
+
+
+def unit_cadres(*, user, unit: Unit) -> list[Cadre]:
+    """The unit's cadres with how many households each is currently paired with."""
+    active = Count(
+        "household_pairings", filter=Q(household_pairings__end_date__isnull=True), distinct=True
+    )
+    return list(unit.cadres.annotate(household_count=active).order_by("-is_active", "id"))
+
+
+def unit_village_pairings(*, user, unit: Unit) -> list[VillagePairing]:
+    """All of the unit's village pairings, current first, history kept."""
+    return list(
+        unit.village_pairings.select_related("village", "village__parent").order_by(*CURRENT_FIRST)
+    )
+
+
+def visible_cadres(user) -> QuerySet[Cadre]:
+    return Cadre.objects.filter(unit__in=visible_units(user))
+
+
+def cadre_get(*, user, pk) -> Cadre:
+    cadre = visible_cadres(user).select_related("unit", "unit__home_region").filter(pk=pk).first()
+    if cadre is None:
+        raise NotFound(CADRE_NOT_FOUND.format(id=pk), field="id")
+    return cadre
+
+
+def cadre_household_pairings(*, user, cadre: Cadre) -> list[HouseholdPairing]:
+    return list(
+        cadre.household_pairings.select_related("household", "household__village").order_by(
+            *CURRENT_FIRST
+        )
+    )

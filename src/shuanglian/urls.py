@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from shuanglian.api import api
+from shuanglian.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("shuanglian.accounts.urls")),
+    path("regions/", include("shuanglian.regions.urls")),
+    path("units/", include("shuanglian.units.urls")),
+    path("households/", include("shuanglian.households.urls")),
+    path("pairings/", include("shuanglian.pairings.urls")),
+    path("api/v1/", api.urls),
+]
