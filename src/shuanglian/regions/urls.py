@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.http import HttpResponse
+from django.urls import path
 
 app_name = "regions"
-urlpatterns: list = []
+# Placeholder until the pages are built; replace entirely.
+urlpatterns = [path("", lambda request: HttpResponse("todo"), name="index")]
