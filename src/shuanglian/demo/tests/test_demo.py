@@ -1,0 +1,159 @@
+"""The Guojia town demo: the numbers the issue names, realistic people, idempotence, the command."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypinyin import Style, lazy_pinyin
+
+from shuanglian.accounts.models import Role, User
+from shuanglian.core.idcard import parse_id
+from shuanglian.demo.scenario import GUOJIA_UNITS, LONGCHENG, OUTSIDE_UNITS
+from shuanglian.demo.services import demo_build
+from shuanglian.households.models import Category, Household, Member
+from shuanglian.pairings.models import HouseholdPairing, VillagePairing
+from shuanglian.regions.models import Level, Region
+from shuanglian.units.models import Cadre, Unit
+
+GUOJIA = "620522104000"
+PER_VILLAGE = 4
+TODAY = dt.date(2026, 11, 29)
+REPORT_UNITS = {
+    "县委宣传部", "县文明办", "县文广局", "县教体局", "县民政局", "县果业局", "县农技中心",
+    "县供销联社", "县妇幼保健院", "郭嘉镇政府", "郭嘉中学", "吊湾中学", "槐川中学", "寺咀中学",
+    "郭嘉卫生院", "县建行", "郭嘉镇学区", "律师事务所", "县人寿保险公司",
+}  # fmt: skip
+
+# Each test runs in a transaction on top of the demo the module fixture committed.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Built once for the module (the whole of Gansu is loaded), removed afterwards."""
+    with django_db_blocker.unblock():
+        result = demo_build(households_per_village=PER_VILLAGE, today=TODAY)
+        yield result
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def guojia_pairings():
+    return VillagePairing.objects.filter(
+        village__parent_id=GUOJIA, end_date__isnull=True
+    ).select_related("unit", "village")
+
+
+def test_guojia_has_35_villages_each_with_a_lead_unit(demo):
+    villages = set(
+        Region.objects.filter(parent_id=GUOJIA, level=Level.VILLAGE).values_list("code", flat=True)
+    )
+    assert len(villages) == 35
+    assert {p.village_id for p in guojia_pairings()} == villages
+    assert Region.objects.filter(code__startswith="62", level=Level.VILLAGE).count() == 17718
+
+
+def test_the_19_report_units_and_2_outside_units_are_paired_in_guojia(demo):
+    paired = {p.unit.short_name for p in guojia_pairings()}
+    assert paired == REPORT_UNITS | {"兰州城市学院", "天水市人大"}
+    assert len(GUOJIA_UNITS) == 19
+    by_unit = {}
+    for p in guojia_pairings():
+        by_unit.setdefault(p.unit.short_name, set()).add(p.village.short_name)
+    assert by_unit["吊湾中学"] == {"吊湾村"}
+    assert by_unit["槐川中学"] == {"槐川村"}
+    assert by_unit["寺咀中学"] == {"寺咀村"}
+    assert by_unit["兰州城市学院"] == {"槐庙村"}
+    assert by_unit["天水市人大"] == {"暖泉村"}
+    outside = {spec.name for spec in OUTSIDE_UNITS}
+    assert not Unit.objects.filter(name__in=outside, home_region__code__startswith="620522")
+    assert Unit.objects.get(short_name="兰州城市学院").level == "province"
+    assert Unit.objects.get(short_name="天水市人大").level == "city"
+
+
+def test_named_people_are_cadres_of_their_units(demo):
+    assert Cadre.objects.get(name="李爱仙").unit.short_name == "县委宣传部"
+    assert Cadre.objects.get(name="王建祥").unit.short_name == "县文明办"
+    assert Cadre.objects.get(name="孙旺奎").unit.short_name == "郭嘉镇政府"
+    assert Cadre.objects.get(name="邵维基").position == "县人大常委会副主任"
+    assert Cadre.objects.filter(unit__short_name="县果业局").count() >= 6
+
+
+def test_households_are_generated_in_every_village_with_valid_people(demo):
+    guojia = Household.objects.filter(village__parent_id=GUOJIA)
+    assert guojia.count() == 35 * PER_VILLAGE
+    assert Household.objects.filter(village__parent_id=LONGCHENG).exists()
+    members = Member.objects.filter(household__village__parent_id=GUOJIA, is_active=True)
+    assert members.count() > guojia.count()
+    for member in members:
+        parsed = parse_id(member.reveal_id_number(), today=TODAY)
+        assert parsed.number.startswith("620522")
+        assert (parsed.sex, parsed.birth_date) == (member.sex, member.birth_date)
+    assert guojia.filter(category=Category.POOR).exists()
+    assert all(h.incomes.exists() for h in guojia.filter(category=Category.POOR))
+
+
+def test_every_poor_household_has_a_cadre_of_a_unit_paired_with_its_village(demo):
+    poor = Household.objects.filter(category=Category.POOR)
+    current = HouseholdPairing.objects.filter(
+        household__in=poor, end_date__isnull=True
+    ).select_related("cadre", "household")
+    assert current.count() == poor.count() > 0
+    for pairing in current:
+        assert VillagePairing.objects.filter(
+            unit_id=pairing.cadre.unit_id,
+            village_id=pairing.household.village_id,
+            end_date__isnull=True,
+        ).exists()
+
+
+def test_admin_and_officers_can_log_in(demo):
+    admin = User.objects.get(username="admin")
+    assert admin.role == Role.ADMIN and admin.check_password("Shuanglian@2012")
+    assert User.objects.get(username="guojia").region_id == GUOJIA
+
+
+def test_api_region_filter_and_pinyin_search_on_the_demo(demo, client):
+    client.force_login(User.objects.get(username="admin"))
+    items, cursor = [], None
+    while True:
+        params = {"region": "620522104", "limit": 50} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/households", params).json()
+        items += page["items"]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert len(items) == 35 * PER_VILLAGE
+    assert all(item["village"]["code"].startswith("620522104") for item in items)
+
+    head = Household.objects.filter(village_id="620522104200").first()
+    initials = "".join(lazy_pinyin(head.head_name, style=Style.FIRST_LETTER))
+    found = client.get("/api/v1/households", {"q": initials, "limit": 200}).json()
+    assert head.pk in {item["id"] for item in found["items"]}
+    full = "".join(lazy_pinyin(head.head_name))
+    found = client.get("/api/v1/households", {"q": full, "limit": 200}).json()
+    assert head.pk in {item["id"] for item in found["items"]}
+
+
+def counts():
+    return [model.objects.count() for model in (Unit, Cadre, Household, Member, HouseholdPairing)]
+
+
+def test_a_second_run_creates_nothing(demo):
+    before = counts()
+    again = demo_build(households_per_village=PER_VILLAGE, today=TODAY)
+    assert not again.created_anything
+    assert counts() == before
+
+
+def test_command_prints_progress_and_the_login_and_adds_what_is_missing(demo):
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--households-per-village", str(PER_VILLAGE + 1), stdout=out)
+    assert Household.objects.filter(village__parent_id=GUOJIA).count() == 35 * (PER_VILLAGE + 1)
+    printed = out.getvalue()
+    assert "Village 35/" in printed or "Village 36/" in printed
+    assert "User: admin" in printed and "Shuanglian@2012" in printed
+
+
+def test_command_refuses_a_bad_household_count():
+    with pytest.raises(CommandError, match="between 1 and 9999"):
+        call_command("demo", "--no-serve", "--households-per-village", "0")
