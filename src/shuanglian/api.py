@@ -1,13 +1,39 @@
 """The JSON API under /api/v1/: each app's router, one error shape for every error."""
 
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest
+from ninja import Router
 from ninja.security import django_auth
 
-api = NinjaAPI(
+from shuanglian.core.api_errors import ErrorShapedAPI
+from shuanglian.households.api import router as households_router
+from shuanglian.regions.api import router as regions_router
+from shuanglian.units.api import router as units_router
+
+api = ErrorShapedAPI(
     title="Shuanglian API",
     version="1",
+    description="Read access to regions, member units and households (双联), scoped to the "
+    'logged-in user. Personal data is masked. Errors: `{"message": ..., "extra": {...}}`.',
     urls_namespace="api",
     auth=django_auth,
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+api.add_router("/regions", regions_router)
+api.add_router("/units", units_router)
+api.add_router("/households", households_router)
+
+# Added last so that it only catches what no other route matched: a mistyped API address gets
+# the error shape instead of the HTML 404 page.
+fallback = Router(auth=None)
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", include_in_schema=False
+)
+def unknown(request: HttpRequest, path: str):
+    raise Http404(path)
+
+
+api.add_router("", fallback)

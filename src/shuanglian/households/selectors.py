@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.access import prefix_q, region_prefix, user_scope
 from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.core.pagination import Page, keyset_page
-from shuanglian.households.models import Category, Household, HouseholdSearchKey, Member
+from shuanglian.households.models import (
+    Category,
+    Household,
+    HouseholdSearchKey,
+    IncomeRecord,
+    Member,
+)
 from shuanglian.pairings.models import HouseholdPairing
 from shuanglian.pairings.selectors import CURRENT_FIRST
 
@@ -103,3 +109,12 @@ def households_with_current_cadre(households: list[Household]) -> dict[int, Hous
         household_id__in=[h.pk for h in households], end_date__isnull=True
     ).select_related("cadre", "cadre__unit")
     return {p.household_id: p for p in pairings}
+
+
+def income_record_of_year(*, user, household: Household, year: int) -> IncomeRecord | None:
+    """The household's record for `year`, if any: the income form edits it in place."""
+    return (
+        IncomeRecord.objects.filter(household__in=visible_households(user))
+        .filter(household=household, year=year)
+        .first()
+    )

@@ -177,12 +177,27 @@ def _refresh_search_keys(household: Household) -> None:
     )
 
 
-def _check_member(data: MemberData, *, exclude_pk=None):
-    """Validate a member's fields; returns the parsed ID and its sealed form."""
+@dataclass(frozen=True)
+class _KeptId:
+    """A member's stored ID number left as it is: sex and birth date were derived from it."""
+
+    sex: str
+    birth_date: dt.date
+
+
+def _check_member(data: MemberData, *, exclude_pk=None, kept: Member | None = None):
+    """Validate a member's fields; returns the parsed ID and its sealed form.
+
+    With `kept`, a blank ID number keeps that member's stored one (sealed is then None), so a
+    form never needs the plaintext number to save other corrections.
+    """
     name = (data.name or "").strip()
     if not name:
         raise InvalidInput(NAME_REQUIRED, field="name")
-    parsed, sealed = seal_id_number(data.id_number)
+    if kept is not None and not (data.id_number or "").strip():
+        parsed, sealed = _KeptId(sex=kept.sex, birth_date=kept.birth_date), None
+    else:
+        parsed, sealed = seal_id_number(data.id_number)
     _cross_check(data, parsed)
     if data.ethnicity and data.ethnicity not in ETHNIC_GROUPS:
         raise InvalidInput(ETHNICITY_INVALID.format(value=data.ethnicity), field="ethnicity")
@@ -192,6 +207,8 @@ def _check_member(data: MemberData, *, exclude_pk=None):
     _choice(data.health, Health, "health", blank=False)
     _choice(data.labour, Labour, "labour")
     _choice(data.work_status, WorkStatus, "work_status")
+    if sealed is None:
+        return parsed, sealed
     existing = (
         Member.objects.select_related("household__village")
         .filter(id_number_index=sealed.index, is_active=True)
@@ -211,7 +228,7 @@ def _check_member(data: MemberData, *, exclude_pk=None):
     return parsed, sealed
 
 
-def _cross_check(data: MemberData, parsed: IdNumber) -> None:
+def _cross_check(data: MemberData, parsed: IdNumber | _KeptId) -> None:
     if data.sex and data.sex != parsed.sex:
         raise InvalidInput(
             MEMBER_SEX_MISMATCH.format(given=Sex(data.sex).label, derived=Sex(parsed.sex).label),
@@ -224,7 +241,7 @@ def _cross_check(data: MemberData, parsed: IdNumber) -> None:
         )
 
 
-def _fill_member(member: Member, data: MemberData, parsed: IdNumber, sealed) -> None:
+def _fill_member(member: Member, data: MemberData, parsed: IdNumber | _KeptId, sealed) -> None:
     member.name = data.name.strip()
     member.relation = data.relation
     member.sex = parsed.sex
@@ -235,7 +252,8 @@ def _fill_member(member: Member, data: MemberData, parsed: IdNumber, sealed) -> 
     member.health = data.health or Health.HEALTHY
     member.labour = data.labour or ""
     member.work_status = data.work_status or ""
-    apply_id_number(member, sealed)
+    if sealed is not None:
+        apply_id_number(member, sealed)
 
 
 def _save_member(member: Member, sealed) -> None:
@@ -244,6 +262,8 @@ def _save_member(member: Member, sealed) -> None:
         with transaction.atomic():
             member.save()
     except IntegrityError:
+        if sealed is None:
+            raise
         existing = (
             Member.objects.filter(id_number_index=sealed.index, is_active=True)
             .exclude(pk=member.pk)
@@ -365,12 +385,15 @@ def member_add(*, actor, household: Household, data: MemberData) -> Member:
 
 @transaction.atomic
 def member_update(*, actor, member: Member, data: MemberData) -> Member:
-    """Correct a member's details. Making a member the head makes the old head 'other'."""
+    """Correct a member's details. Making a member the head makes the old head 'other'.
+
+    A blank ID number keeps the stored one.
+    """
     household = member.household
     require_write(actor, household.village_id)
     if not member.is_active:
         raise InvalidInput(MEMBER_ALREADY_ENDED, field="id")
-    parsed, sealed = _check_member(data, exclude_pk=member.pk)
+    parsed, sealed = _check_member(data, exclude_pk=member.pk, kept=member)
     if data.relation == Relation.HEAD and member.relation != Relation.HEAD:
         for old_head in household.members.filter(is_active=True, relation=Relation.HEAD):
             old_before = snapshot(old_head, MEMBER_FIELDS)

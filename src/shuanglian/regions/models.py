@@ -1,14 +1,15 @@
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", _("province")
-    CITY = "city", _("city")
-    COUNTY = "county", _("county")
-    TOWNSHIP = "township", _("township")
-    VILLAGE = "village", _("village")
+    PROVINCE = "province", pgettext_lazy("region level", "province")
+    CITY = "city", pgettext_lazy("region level", "city")
+    COUNTY = "county", pgettext_lazy("region level", "county")
+    TOWNSHIP = "township", pgettext_lazy("region level", "township")
+    VILLAGE = "village", pgettext_lazy("region level", "village")
 
 
 # Digits that identify a region at each level in the 12-digit NBS code.

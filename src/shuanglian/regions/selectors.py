@@ -153,4 +153,6 @@ def region_search(*, user, q: str, limit: int = 20) -> list[Region]:
         query |= Q(code__startswith=q)
     if short_region_name(q) != q:
         query |= Q(short_name__startswith=short_region_name(q))
-    return list(visible_regions(user).filter(query).order_by("code")[:limit])
+    # The parent and grandparent tell apart the many villages that share a name.
+    regions = visible_regions(user).select_related("parent", "parent__parent")
+    return list(regions.filter(query).order_by("code")[:limit])

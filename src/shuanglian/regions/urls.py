@@ -1,6 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from shuanglian.regions import views
+
 app_name = "regions"
-# Placeholder until the pages are built; replace entirely.
-urlpatterns = [path("", lambda request: HttpResponse("todo"), name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("<str:code>/", views.detail, name="detail"),
+]

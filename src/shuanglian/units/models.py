@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuanglian.core.models import IdNumberFields, PhoneFields, TimeStamped
 
@@ -17,16 +18,16 @@ class UnitKind(models.TextChoices):
 
 
 class UnitLevel(models.TextChoices):
-    PROVINCE = "province", _("provincial")
-    CITY = "city", _("city")
-    COUNTY = "county", _("county")
-    TOWNSHIP = "township", _("township")
+    PROVINCE = "province", pgettext_lazy("unit level", "provincial")
+    CITY = "city", pgettext_lazy("unit level", "city")
+    COUNTY = "county", pgettext_lazy("unit level", "county")
+    TOWNSHIP = "township", pgettext_lazy("unit level", "township")
 
 
 class Unit(TimeStamped):
     """A member unit (联系单位) whose cadres take part in the pairing."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("unit name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)

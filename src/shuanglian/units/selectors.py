@@ -4,14 +4,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import prefix_q, region_prefix, user_scope
-from shuanglian.core.errors import NotFound
+from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.core.pagination import Page, keyset_page
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
 from shuanglian.pairings.selectors import CURRENT_FIRST
-from shuanglian.units.models import Cadre, Unit
+from shuanglian.units.models import Cadre, Unit, UnitKind, UnitLevel
+from shuanglian.units.services import UNIT_KIND_INVALID, UNIT_LEVEL_INVALID
 
 UNIT_NOT_FOUND = _("No unit with id {id}.")
 CADRE_NOT_FOUND = _("No cadre with id {id}.")
+UNIT_REGION_INVALID = _("{value} is not a region code (2 to 12 digits).")
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -38,15 +40,21 @@ def unit_list(
     limit: int | None = None,
 ) -> Page[Unit]:
     units = visible_units(user).select_related("home_region")
-    if region:
+    if region := (region or "").strip():
+        if not (region.isdigit() and 2 <= len(region) <= 12):
+            raise InvalidInput(UNIT_REGION_INVALID.format(value=region), field="region")
         prefix = region_prefix(region.ljust(12, "0"))
         paired = VillagePairing.objects.filter(
             prefix_q("village_id", prefix), unit_id=OuterRef("pk")
         )
         units = units.filter(prefix_q("home_region_id", prefix) | Q(Exists(paired)))
-    if kind:
+    if kind := (kind or "").strip():
+        if kind not in UnitKind.values:
+            raise InvalidInput(UNIT_KIND_INVALID.format(value=kind), field="kind")
         units = units.filter(kind=kind)
-    if level:
+    if level := (level or "").strip():
+        if level not in UnitLevel.values:
+            raise InvalidInput(UNIT_LEVEL_INVALID.format(value=level), field="level")
         units = units.filter(level=level)
     if q := (q or "").strip():
         units = units.filter(Q(name__contains=q) | Q(short_name__contains=q))
@@ -90,8 +98,23 @@ def cadre_get(*, user, pk) -> Cadre:
 
 
 def cadre_household_pairings(*, user, cadre: Cadre) -> list[HouseholdPairing]:
-    return list(
-        cadre.household_pairings.select_related("household", "household__village").order_by(
-            *CURRENT_FIRST
-        )
+    """The cadre's households, current first; only those the user may see.
+
+    A county unit's cadre may be paired in several townships: a township officer sees the cadre
+    but not the households of the other townships.
+    """
+    pairings = cadre.household_pairings.filter(user_scope(user).region_q("household__village_id"))
+    return list(pairings.select_related("household", "household__village").order_by(*CURRENT_FIRST))
+
+
+def cadres_for_village(*, user, village_code: str) -> QuerySet[Cadre]:
+    """Cadres who may take on a household of the village: active, of a unit paired with it now."""
+    paired = VillagePairing.objects.filter(
+        unit_id=OuterRef("unit_id"), village_id=village_code, end_date__isnull=True
+    )
+    return (
+        visible_cadres(user)
+        .filter(Exists(paired), is_active=True)
+        .select_related("unit")
+        .order_by("unit__name", "name", "id")
     )

@@ -59,3 +59,59 @@ def test_sqlite_file_bytes_hold_no_plaintext_id(admin_user, tmp_path):
     for secret in secrets:
         assert secret.encode() not in data
         assert secret.encode("utf-16-le") not in data
+
+
+def _concrete_urls(admin_user) -> list[str]:
+    """Every GET page and API read of the registry, with real ids filled in."""
+    from django.urls import reverse
+
+    from shuanglian.households.models import Household, Member
+    from shuanglian.pairings.models import HouseholdPairing, VillagePairing
+    from shuanglian.units.models import Cadre, Unit
+
+    household = Household.objects.get()
+    member = Member.objects.filter(relation="spouse").get()
+    unit, cadre = Unit.objects.get(), Cadre.objects.get()
+    pages = [
+        reverse("regions:index"),
+        reverse("regions:detail", args=[household.village_id]),
+        reverse("regions:detail", args=["620522104000"]),
+        reverse("regions:search") + "?q=暖泉",
+        reverse("units:list"),
+        reverse("units:detail", args=[unit.pk]),
+        reverse("units:update", args=[unit.pk]),
+        reverse("units:cadre_create", args=[unit.pk]),
+        reverse("units:cadre_detail", args=[cadre.pk]),
+        reverse("units:cadre_update", args=[cadre.pk]),
+        reverse("households:list"),
+        reverse("households:list") + "?q=wjx",
+        reverse("households:detail", args=[household.pk]),
+        reverse("households:update", args=[household.pk]),
+        reverse("households:member_create", args=[household.pk]),
+        reverse("households:member_update", args=[member.pk]),
+        reverse("households:member_end", args=[member.pk]),
+        reverse("households:income_save", args=[household.pk]),
+        reverse("pairings:village_create", args=[unit.pk]),
+        reverse("pairings:village_end", args=[VillagePairing.objects.get().pk]),
+        reverse("pairings:household_assign", args=[household.pk]),
+        reverse("pairings:household_end", args=[HouseholdPairing.objects.get().pk]),
+    ]
+    api = [
+        "/api/v1/regions/620522104000",
+        "/api/v1/units",
+        f"/api/v1/units/{unit.pk}",
+        "/api/v1/households",
+        f"/api/v1/households/{household.pk}",
+    ]
+    return pages + api
+
+
+def test_no_page_or_endpoint_shows_a_plaintext_id_or_phone(admin_user, login):
+    secrets = [*_store_people(admin_user), PHONE, "13700001234"]
+    client = login(admin_user)
+    for url in _concrete_urls(admin_user):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for secret in secrets:
+            assert secret not in body, f"{url} shows a plaintext value"

@@ -10,10 +10,14 @@ from shuanglian.households.models import Category, Household, Member, Relation
 _serial = itertools.count(1)
 
 
-def id_number(*, birth=dt.date(1970, 1, 1), male=True, area="620522") -> str:
+def id_number(*, birth: dt.date | None = None, male=True, area="620522") -> str:
+    """A fresh valid ID number; with `birth`, born exactly then (500 per birth date and sex)."""
     n = next(_serial)
-    serial = (n * 2 + (1 if male else 0)) % 1000
-    return build_id(area, birth + dt.timedelta(days=n // 500), serial)
+    serial = ((n % 500) * 2 + (1 if male else 0)) % 1000
+    if birth is None:
+        # One date has room for 500 people of a sex: move on a day every 500 numbers.
+        birth = dt.date(1970, 1, 1) + dt.timedelta(days=n // 500)
+    return build_id(area, birth, serial)
 
 
 def member_data(**overrides) -> services.MemberData:
