@@ -2,7 +2,10 @@
 
 from django import forms
 
-from shuanglian.core.errors import DomainError
+from shuanglian.core.errors import Conflict, DomainError, InvalidInput
+
+# What a form page shows next to its fields; Forbidden and NotFound go to the 403 and 404 pages.
+FORM_ERRORS = (InvalidInput, Conflict)
 
 
 class StyledForm(forms.Form):
@@ -41,3 +44,18 @@ class StyledForm(forms.Form):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class UnechoedInput(forms.TextInput):
+    """A text box that never sends a typed value back to the browser.
+
+    ID and phone numbers are personal data: a page re-shown after an error must not carry them.
+    """
+
+    def format_value(self, value):
+        return None
+
+
+def blank_first(choices, label=None) -> list:
+    """Choices for a select whose empty option means "none" or "any"."""
+    return [("", label or "—"), *choices]

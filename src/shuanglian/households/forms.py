@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shuanglian.core.forms import DateInput, StyledForm
+from shuanglian.core.forms import DateInput, StyledForm, UnechoedInput, blank_first
 from shuanglian.households.models import (
     ETHNIC_GROUPS,
     Category,
@@ -35,22 +35,8 @@ NUMBER_HELP = _("Leave empty to number the household automatically.")
 POPULATION_HELP = _("Leave empty to count the current members ({count}).")
 
 
-class UnechoedInput(forms.TextInput):
-    """A text box that never sends a typed value back to the browser.
-
-    ID and phone numbers are personal data: a page re-shown after an error must not carry them.
-    """
-
-    def format_value(self, value):
-        return None
-
-
-def _choices(choices, blank_label=None):
-    return [("", blank_label or "—"), *choices]
-
-
 def _select(choices, blank_label=None):
-    return forms.Select(choices=_choices(choices, blank_label))
+    return forms.Select(choices=blank_first(choices, blank_label))
 
 
 def _text(**attrs):
@@ -95,7 +81,7 @@ class MemberFieldsMixin(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"),
         required=False,
-        choices=_choices(Sex.choices, _("From the ID number")),
+        choices=blank_first(Sex.choices, _("From the ID number")),
         help_text=DERIVED_HELP,
     )
     birth_date = forms.DateField(
@@ -105,17 +91,17 @@ class MemberFieldsMixin(forms.Form):
         label=_("Ethnicity"), choices=[(name, name) for name in ETHNIC_GROUPS], initial="汉族"
     )
     education = forms.ChoiceField(
-        label=_("Education"), required=False, choices=_choices(Education.choices)
+        label=_("Education"), required=False, choices=blank_first(Education.choices)
     )
     school_status = forms.ChoiceField(
-        label=_("School status"), required=False, choices=_choices(SchoolStatus.choices)
+        label=_("School status"), required=False, choices=blank_first(SchoolStatus.choices)
     )
     health = forms.ChoiceField(label=_("Health"), choices=Health.choices, initial=Health.HEALTHY)
     labour = forms.ChoiceField(
-        label=_("Labour capacity"), required=False, choices=_choices(Labour.choices)
+        label=_("Labour capacity"), required=False, choices=blank_first(Labour.choices)
     )
     work_status = forms.ChoiceField(
-        label=_("Work status"), required=False, choices=_choices(WorkStatus.choices)
+        label=_("Work status"), required=False, choices=blank_first(WorkStatus.choices)
     )
 
     PERSON_FIELDS = (
@@ -164,10 +150,12 @@ class HouseholdCreateForm(MemberFieldsMixin, StyledForm):
         label=_("Category"), choices=Category.choices, initial=Category.GENERAL
     )
     poverty_cause_main = forms.ChoiceField(
-        label=_("Main poverty cause"), required=False, choices=_choices(PovertyCause.choices)
+        label=_("Main poverty cause"), required=False, choices=blank_first(PovertyCause.choices)
     )
     poverty_cause_secondary = forms.ChoiceField(
-        label=_("Secondary poverty cause"), required=False, choices=_choices(PovertyCause.choices)
+        label=_("Secondary poverty cause"),
+        required=False,
+        choices=blank_first(PovertyCause.choices),
     )
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     phone = forms.CharField(
@@ -197,10 +185,12 @@ class HouseholdCreateForm(MemberFieldsMixin, StyledForm):
 class HouseholdUpdateForm(StyledForm):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     poverty_cause_main = forms.ChoiceField(
-        label=_("Main poverty cause"), required=False, choices=_choices(PovertyCause.choices)
+        label=_("Main poverty cause"), required=False, choices=blank_first(PovertyCause.choices)
     )
     poverty_cause_secondary = forms.ChoiceField(
-        label=_("Secondary poverty cause"), required=False, choices=_choices(PovertyCause.choices)
+        label=_("Secondary poverty cause"),
+        required=False,
+        choices=blank_first(PovertyCause.choices),
     )
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     phone = forms.CharField(
@@ -243,7 +233,7 @@ class MemberForm(MemberFieldsMixin, StyledForm):
 
 class MemberEndForm(StyledForm):
     ended_on = forms.DateField(label=_("Left on"), widget=DateInput(), initial=dt.date.today)
-    reason = forms.ChoiceField(label=_("Reason"), choices=_choices(MemberEndReason.choices))
+    reason = forms.ChoiceField(label=_("Reason"), choices=blank_first(MemberEndReason.choices))
 
 
 class IncomeForm(StyledForm):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import prefix_q, region_prefix, user_scope
+from shuanglian.core.access import prefix_q, user_scope
 from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.core.pagination import Page, keyset_page
 from shuanglian.households.models import (
@@ -17,11 +17,11 @@ from shuanglian.households.models import (
 )
 from shuanglian.pairings.models import HouseholdPairing
 from shuanglian.pairings.selectors import CURRENT_FIRST
+from shuanglian.regions.selectors import region_filter_prefix
 
 HOUSEHOLD_NOT_FOUND = _("No household with id {id}.")
 MEMBER_NOT_FOUND = _("No member with id {id}.")
 CATEGORY_UNKNOWN = _("{value} is not a household category.")
-REGION_CODE_INVALID = _("{value} is not a region code (2 to 12 digits).")
 
 
 def visible_households(user) -> QuerySet[Household]:
@@ -43,10 +43,8 @@ def household_list(
     household number, each as a prefix of an indexed key.
     """
     households = visible_households(user).select_related("village")
-    if region := (region or "").strip():
-        if not (region.isdigit() and 2 <= len(region) <= 12):
-            raise InvalidInput(REGION_CODE_INVALID.format(value=region), field="region")
-        households = households.filter(prefix_q("village_id", region_prefix(region.ljust(12, "0"))))
+    if prefix := region_filter_prefix(user=user, value=region):
+        households = households.filter(prefix_q("village_id", prefix))
     if category := (category or "").strip():
         if category not in Category.values:
             raise InvalidInput(CATEGORY_UNKNOWN.format(value=category), field="category")

@@ -34,8 +34,8 @@ from shuanglian.households.models import (
     compute_net_per_capita,
 )
 from shuanglian.regions.models import Level, Region
+from shuanglian.regions.selectors import region_for_input
 
-HOUSEHOLD_VILLAGE_UNKNOWN = _("No region with code {code}.")
 HOUSEHOLD_VILLAGE_LEVEL = _(
     "{name} ({code}) is a {level}, not a village: households belong to villages."
 )
@@ -128,19 +128,14 @@ def _choice(value: str, choices, field: str, *, blank: bool = True) -> str:
     raise InvalidInput(CHOICE_INVALID.format(value=value, field=field), field=field)
 
 
-def _village(code: str) -> Region:
-    code = (code or "").strip()
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise InvalidInput(HOUSEHOLD_VILLAGE_UNKNOWN.format(code=code), field="village")
-    if region.level != Level.VILLAGE:
-        raise InvalidInput(
-            HOUSEHOLD_VILLAGE_LEVEL.format(
-                name=region.name, code=region.code, level=region.get_level_display()
-            ),
-            field="village",
-        )
-    return region
+def _village(actor, code: str) -> Region:
+    return region_for_input(
+        user=actor,
+        code=code,
+        field="village",
+        level=Level.VILLAGE,
+        level_message=HOUSEHOLD_VILLAGE_LEVEL,
+    )
 
 
 def _next_number(village: Region) -> str:
@@ -305,7 +300,7 @@ def household_create(
     poverty_cause_secondary: str = "",
 ) -> Household:
     """A household with its head in one step: a household never exists without a head."""
-    village = _village(village_code)
+    village = _village(actor, village_code)
     require_write(actor, village.code)
     head.relation = Relation.HEAD
     parsed, sealed = _check_member(head)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import require_write, user_scope
-from shuanglian.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shuanglian.core.errors import Forbidden, InvalidInput, NotFound
+from shuanglian.core.forms import FORM_ERRORS
 from shuanglian.households import selectors, services
 from shuanglian.households.forms import (
     HouseholdCreateForm,
@@ -28,9 +29,6 @@ MEMBER_ADDED = _("{name} was added to the household.")
 MEMBER_SAVED = _("The details of {name} were saved.")
 MEMBER_ENDED = _("{name} has left the household.")
 INCOME_SAVED = _("Income for {year} was saved: net income per person {net} yuan.")
-
-# Form-level errors: anything else (NotFound, Forbidden) goes to the standard 404/403 pages.
-FORM_ERRORS = (InvalidInput, Conflict)
 
 
 def _may_write(user, region_code: str) -> bool:
@@ -119,7 +117,7 @@ def household_create(request):
             try:
                 household = services.household_create(
                     actor=request.user,
-                    village_code=_visible_village_code(request.user, data["village"]),
+                    village_code=data["village"],
                     head=form.member_data(relation=Relation.HEAD),
                     number=data["number"],
                     address=data["address"],
@@ -154,16 +152,6 @@ def household_create(request):
         status=status,
         village=fixed_village,
     )
-
-
-def _visible_village_code(user, code: str) -> str:
-    """The village as the user may see it; one outside their area reads as unknown."""
-    try:
-        return region_get(user=user, code=code).code
-    except NotFound:
-        raise InvalidInput(
-            services.HOUSEHOLD_VILLAGE_UNKNOWN.format(code=code), field="village"
-        ) from None
 
 
 def _list_url(village) -> str:

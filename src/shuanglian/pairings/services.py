@@ -15,9 +15,9 @@ from shuanglian.core.models import AuditAction
 from shuanglian.households.models import Household
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing, VillageRole
 from shuanglian.regions.models import Level, Region
+from shuanglian.regions.selectors import region_for_input
 from shuanglian.units.models import Cadre, Unit
 
-PAIRING_VILLAGE_UNKNOWN = _("No region with code {code}.")
 PAIRING_NOT_VILLAGE = _("{name} ({code}) is a {level}, not a village: units pair with villages.")
 PAIRING_ROLE_INVALID = _("{value} is not a pairing role.")
 VILLAGE_PAIRING_OVERLAP = _(
@@ -31,24 +31,26 @@ HOUSEHOLD_PAIRING_OVERLAP = _(
     "The household has been paired with {cadre} since {start}; a new pairing cannot start "
     "before that."
 )
+HOUSEHOLD_PAIRING_HISTORY = _(
+    "The household was paired with {cadre} until {end}; a new pairing cannot start before that."
+)
+VILLAGE_PAIRING_HISTORY = _(
+    "{unit} was paired with {village} until {end}; a new pairing cannot start before that."
+)
 CADRE_INACTIVE = _("{cadre} is no longer active and cannot take on households.")
 CADRE_UNIT_NOT_PAIRED = _(
     "{unit} is not paired with {village}; its cadres can only pair with households there."
 )
 
 
-def _village(code: str) -> Region:
-    region = Region.objects.filter(code=(code or "").strip()).first()
-    if region is None:
-        raise InvalidInput(PAIRING_VILLAGE_UNKNOWN.format(code=code), field="village")
-    if region.level != Level.VILLAGE:
-        raise InvalidInput(
-            PAIRING_NOT_VILLAGE.format(
-                name=region.name, code=region.code, level=region.get_level_display()
-            ),
-            field="village",
-        )
-    return region
+def _village(actor, code: str) -> Region:
+    return region_for_input(
+        user=actor,
+        code=code,
+        field="village",
+        level=Level.VILLAGE,
+        level_message=PAIRING_NOT_VILLAGE,
+    )
 
 
 def _check_end(pairing, end_date: dt.date) -> None:
@@ -65,7 +67,7 @@ def _check_end(pairing, end_date: dt.date) -> None:
 def village_pairing_create(
     *, actor, unit: Unit, village_code: str, role: str, start_date: dt.date
 ) -> VillagePairing:
-    village = _village(village_code)
+    village = _village(actor, village_code)
     require_write(actor, village.code)
     if role not in VillageRole.values:
         raise InvalidInput(PAIRING_ROLE_INVALID.format(value=role), field="role")
@@ -85,6 +87,17 @@ def village_pairing_create(
             raise Conflict(
                 VILLAGE_LEAD_TAKEN.format(village=village, unit=other.unit), field="role"
             )
+    # History is a record of who helped when: a new period may not reach back into an old one.
+    last = (
+        VillagePairing.objects.filter(unit=unit, village=village, end_date__isnull=False)
+        .order_by("-end_date")
+        .first()
+    )
+    if last is not None and start_date < last.end_date:
+        raise Conflict(
+            VILLAGE_PAIRING_HISTORY.format(unit=unit, village=village, end=last.end_date),
+            field="start_date",
+        )
     pairing = VillagePairing(unit=unit, village=village, role=role, start_date=start_date)
     try:
         with transaction.atomic():
@@ -167,6 +180,18 @@ def household_pairing_assign(
                 field="start_date",
             )
         _end_household_pairing(actor, current, start_date)
+    else:
+        last = (
+            HouseholdPairing.objects.select_related("cadre")
+            .filter(household=household, end_date__isnull=False)
+            .order_by("-end_date")
+            .first()
+        )
+        if last is not None and start_date < last.end_date:
+            raise Conflict(
+                HOUSEHOLD_PAIRING_HISTORY.format(cadre=last.cadre, end=last.end_date),
+                field="start_date",
+            )
     pairing = HouseholdPairing(cadre=cadre, household=household, start_date=start_date)
     try:
         with transaction.atomic():

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import require_write, user_scope
-from shuanglian.core.errors import DomainError
+from shuanglian.core.forms import FORM_ERRORS
 from shuanglian.households.selectors import household_get, households_with_current_cadre
 from shuanglian.pairings import selectors, services
 from shuanglian.pairings.forms import EndForm, HouseholdAssignForm, VillagePairingForm
@@ -50,7 +50,7 @@ def village_create(request, unit_pk):
                     role=form.cleaned_data["role"],
                     start_date=form.cleaned_data["start_date"],
                 )
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:
@@ -81,7 +81,7 @@ def village_end(request, pk):
                 services.village_pairing_end(
                     actor=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"]
                 )
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:
@@ -113,7 +113,7 @@ def household_assign(request, household_pk):
                     cadre=cadre,
                     start_date=form.cleaned_data["start_date"],
                 )
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:
@@ -145,7 +145,7 @@ def household_end(request, pk):
                 services.household_pairing_end(
                     actor=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"]
                 )
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:

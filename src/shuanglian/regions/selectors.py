@@ -6,14 +6,15 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import prefix_q, user_scope
+from shuanglian.core.access import prefix_q, region_prefix, user_scope
 from shuanglian.core.chinese import short_region_name
-from shuanglian.core.errors import NotFound
+from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.households.models import Category, Household
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
 from shuanglian.regions.models import PREFIX_LENGTH, Level, Region
 
 REGION_NOT_FOUND = _("No region with code {code}.")
+REGION_CODE_INVALID = _("{value} is not a region code (2 to 12 digits).")
 
 
 @dataclass
@@ -44,6 +45,50 @@ def region_get(*, user, code: str) -> Region:
     if region is None:
         raise NotFound(REGION_NOT_FOUND.format(code=code), field="code")
     return region
+
+
+def region_for_input(
+    *, user, code: str, field: str, level: str | None = None, level_message=None
+) -> Region:
+    """A region code a user typed (a household's village, a unit's home region), as they may see it.
+
+    Unknown and out of scope give the same message, so a form cannot be used to probe for regions
+    outside one's area. With `level`, a region of another level is refused with `level_message`
+    ({name}, {code}, {level}).
+    """
+    try:
+        region = region_get(user=user, code=code)
+    except NotFound:
+        raise InvalidInput(
+            REGION_NOT_FOUND.format(code=(code or "").strip()), field=field
+        ) from None
+    if level is not None and region.level != level:
+        raise InvalidInput(
+            level_message.format(
+                name=region.name, code=region.code, level=region.get_level_display()
+            ),
+            field=field,
+        )
+    return region
+
+
+def region_filter_prefix(*, user, value: str | None, field: str = "region") -> str | None:
+    """The code prefix a list's `region` filter stands for (2 to 12 digits, any level).
+
+    A region above the user's own (the province, for a town officer) is accepted and narrows
+    nothing; unknown and out of scope are the same error. Blank means no filter (None).
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not (value.isdigit() and 2 <= len(value) <= 12):
+        raise InvalidInput(REGION_CODE_INVALID.format(value=value), field=field)
+    code = value.ljust(12, "0")
+    scope = user_scope(user)
+    above_scope = bool(scope.region_code) and scope.region_code.startswith(region_prefix(code))
+    if not (scope.covers_region(code) or above_scope) or not Region.objects.filter(code=code):
+        raise InvalidInput(REGION_NOT_FOUND.format(code=value), field=field)
+    return region_prefix(code)
 
 
 def region_roots(*, user) -> list[Region]:

@@ -2,15 +2,11 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.forms import StyledForm
+from shuanglian.core.forms import StyledForm, UnechoedInput, blank_first
 from shuanglian.units.models import CadreRank, UnitKind, UnitLevel
 
 REGION_CODE_FORMAT = _("Enter the 12-digit region code, e.g. 620522104000 for 郭嘉镇.")
 REGION_PREFIX_FORMAT = _("Enter a region code: 2 to 12 digits.")
-
-
-def _blank_first(choices, label):
-    return [("", label), *choices]
 
 
 class UnitFilterForm(StyledForm):
@@ -25,10 +21,10 @@ class UnitFilterForm(StyledForm):
         help_text=_("Units based in the region or paired with a village in it."),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_blank_first(UnitKind.choices, _("all kinds"))
+        label=_("Kind"), required=False, choices=blank_first(UnitKind.choices, _("all kinds"))
     )
     level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=_blank_first(UnitLevel.choices, _("all levels"))
+        label=_("Level"), required=False, choices=blank_first(UnitLevel.choices, _("all levels"))
     )
 
 
@@ -40,8 +36,8 @@ class UnitForm(StyledForm):
         max_length=100,
         help_text=_("The name people use, e.g. 县委宣传部."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=_blank_first(UnitKind.choices, "—"))
-    level = forms.ChoiceField(label=_("Level"), choices=_blank_first(UnitLevel.choices, "—"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=blank_first(UnitKind.choices))
+    level = forms.ChoiceField(label=_("Level"), choices=blank_first(UnitLevel.choices))
     home_region = forms.CharField(
         label=_("Home region code"),
         max_length=12,
@@ -67,21 +63,21 @@ class CadreForm(StyledForm):
         label=_("Position"), required=False, max_length=200, help_text=_("e.g. 副部长, 科员.")
     )
     rank = forms.ChoiceField(
-        label=_("Rank"), required=False, choices=_blank_first(CadreRank.choices, "—")
+        label=_("Rank"), required=False, choices=blank_first(CadreRank.choices, "—")
     )
     phone = forms.CharField(
         label=_("Phone"),
         required=False,
         max_length=30,
         help_text=_("Mobile or landline with area code; stored encrypted, shown masked."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        widget=UnechoedInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     id_number = forms.CharField(
         label=_("ID number"),
         required=False,
         max_length=30,
         help_text=_("Optional; stored encrypted, shown masked."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=UnechoedInput(attrs={"autocomplete": "off"}),
     )
 
 

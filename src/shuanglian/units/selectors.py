@@ -3,17 +3,18 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import prefix_q, region_prefix, user_scope
+from shuanglian.core.access import prefix_q, user_scope
 from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.core.pagination import Page, keyset_page
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
-from shuanglian.pairings.selectors import CURRENT_FIRST
+from shuanglian.pairings.selectors import CURRENT_FIRST, visible_village_pairings
+from shuanglian.regions.selectors import region_filter_prefix
 from shuanglian.units.models import Cadre, Unit, UnitKind, UnitLevel
-from shuanglian.units.services import UNIT_KIND_INVALID, UNIT_LEVEL_INVALID
 
 UNIT_NOT_FOUND = _("No unit with id {id}.")
 CADRE_NOT_FOUND = _("No cadre with id {id}.")
-UNIT_REGION_INVALID = _("{value} is not a region code (2 to 12 digits).")
+UNIT_KIND_INVALID = _("{value} is not a unit kind.")
+UNIT_LEVEL_INVALID = _("{value} is not a unit level.")
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -40,10 +41,7 @@ def unit_list(
     limit: int | None = None,
 ) -> Page[Unit]:
     units = visible_units(user).select_related("home_region")
-    if region := (region or "").strip():
-        if not (region.isdigit() and 2 <= len(region) <= 12):
-            raise InvalidInput(UNIT_REGION_INVALID.format(value=region), field="region")
-        prefix = region_prefix(region.ljust(12, "0"))
+    if prefix := region_filter_prefix(user=user, value=region):
         paired = VillagePairing.objects.filter(
             prefix_q("village_id", prefix), unit_id=OuterRef("pk")
         )
@@ -72,18 +70,20 @@ def unit_get(*, user, pk) -> Unit:
 
 
 def unit_cadres(*, user, unit: Unit) -> list[Cadre]:
-    """The unit's cadres with how many households each is currently paired with."""
+    """The unit's cadres with how many of the user's households each is currently paired with."""
+    in_scope = user_scope(user).region_q("household_pairings__household__village_id")
     active = Count(
-        "household_pairings", filter=Q(household_pairings__end_date__isnull=True), distinct=True
+        "household_pairings",
+        filter=Q(household_pairings__end_date__isnull=True) & in_scope,
+        distinct=True,
     )
     return list(unit.cadres.annotate(household_count=active).order_by("-is_active", "id"))
 
 
 def unit_village_pairings(*, user, unit: Unit) -> list[VillagePairing]:
-    """All of the unit's village pairings, current first, history kept."""
-    return list(
-        unit.village_pairings.select_related("village", "village__parent").order_by(*CURRENT_FIRST)
-    )
+    """The unit's pairings with villages the user may see, current first, history kept."""
+    pairings = visible_village_pairings(user).filter(unit=unit)
+    return list(pairings.select_related("village", "village__parent").order_by(*CURRENT_FIRST))
 
 
 def visible_cadres(user) -> QuerySet[Cadre]:

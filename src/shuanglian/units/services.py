@@ -7,17 +7,22 @@ from shuanglian.core.access import require_write
 from shuanglian.core.audit import audit_create, audit_update, snapshot
 from shuanglian.core.errors import Conflict, InvalidInput
 from shuanglian.core.personal import apply_id_number, apply_phone, seal_id_number, seal_phone
-from shuanglian.regions.models import Region
+from shuanglian.regions.selectors import region_for_input
 from shuanglian.units.models import Cadre, CadreRank, Unit, UnitKind, UnitLevel
+from shuanglian.units.selectors import UNIT_KIND_INVALID, UNIT_LEVEL_INVALID, visible_cadres
 
 UNIT_NAME_REQUIRED = _("The unit needs a name.")
 UNIT_DUPLICATE = _("A unit named {name} already exists in {region}.")
-UNIT_REGION_UNKNOWN = _("No region with code {code}.")
-UNIT_KIND_INVALID = _("{value} is not a unit kind.")
-UNIT_LEVEL_INVALID = _("{value} is not a unit level.")
 CADRE_NAME_REQUIRED = _("The cadre needs a name.")
 CADRE_RANK_INVALID = _("{value} is not a rank.")
 CADRE_DUPLICATE_ID = _("A cadre with ID number {masked} is already registered: {name} of {unit}.")
+CADRE_STILL_PAIRED = _(
+    "{cadre} is still the responsible cadre of {count} households: give them another cadre or "
+    "end those pairings first."
+)
+CADRE_DUPLICATE_ID_ELSEWHERE = _(
+    "A cadre with ID number {masked} is already registered in a unit outside your area."
+)
 
 UNIT_FIELDS = ("name", "short_name", "kind", "level", "home_region", "leader_name", "leader_post")
 CADRE_FIELDS = (
@@ -39,13 +44,13 @@ def _choice(value: str, choices, message, field: str) -> str:
     return value
 
 
-def _unit_values(*, name, short_name, kind, level, home_region_code, leader_name, leader_post):
+def _unit_values(
+    actor, *, name, short_name, kind, level, home_region_code, leader_name, leader_post
+):
     name = (name or "").strip()
     if not name:
         raise InvalidInput(UNIT_NAME_REQUIRED, field="name")
-    region = Region.objects.filter(code=(home_region_code or "").strip()).first()
-    if region is None:
-        raise InvalidInput(UNIT_REGION_UNKNOWN.format(code=home_region_code), field="home_region")
+    region = region_for_input(user=actor, code=home_region_code, field="home_region")
     return {
         "name": name,
         "short_name": (short_name or "").strip(),
@@ -85,6 +90,7 @@ def unit_create(
     leader_post: str = "",
 ) -> Unit:
     values = _unit_values(
+        actor,
         name=name,
         short_name=short_name,
         kind=kind,
@@ -115,6 +121,7 @@ def unit_update(
 ) -> Unit:
     require_write(actor, unit.home_region_id)
     values = _unit_values(
+        actor,
         name=name,
         short_name=short_name,
         kind=kind,
@@ -132,18 +139,21 @@ def unit_update(
     return unit
 
 
-def _check_cadre_id(sealed, *, exclude_pk=None) -> None:
+def _check_cadre_id(actor, sealed, *, exclude_pk=None) -> None:
     other = (
         Cadre.objects.select_related("unit")
         .filter(id_number_index=sealed.index)
         .exclude(pk=exclude_pk)
         .first()
     )
-    if other is not None:
-        raise Conflict(
-            CADRE_DUPLICATE_ID.format(masked=sealed.masked, name=other.name, unit=other.unit),
-            field="id_number",
-        )
+    if other is None:
+        return
+    # Who holds the number is only said to someone who may see that cadre anyway.
+    if visible_cadres(actor).filter(pk=other.pk).exists():
+        message = CADRE_DUPLICATE_ID.format(masked=sealed.masked, name=other.name, unit=other.unit)
+    else:
+        message = CADRE_DUPLICATE_ID_ELSEWHERE.format(masked=sealed.masked)
+    raise Conflict(message, field="id_number")
 
 
 def _cadre_values(*, name, position, rank):
@@ -171,7 +181,7 @@ def cadre_create(
     apply_phone(cadre, seal_phone(phone) if phone.strip() else None)
     if id_number.strip():
         _, sealed = seal_id_number(id_number)
-        _check_cadre_id(sealed)
+        _check_cadre_id(actor, sealed)
         apply_id_number(cadre, sealed)
     cadre.save()
     audit_create(actor=actor, obj=cadre, fields=CADRE_FIELDS)
@@ -198,6 +208,11 @@ def cadre_update(
     before = snapshot(cadre, CADRE_FIELDS)
     for key, value in _cadre_values(name=name, position=position, rank=rank).items():
         setattr(cadre, key, value)
+    if cadre.is_active and not is_active:
+        # A household must not keep an inactive responsible cadre: hand it over first.
+        paired = cadre.household_pairings.filter(end_date__isnull=True).count()
+        if paired:
+            raise Conflict(CADRE_STILL_PAIRED.format(cadre=cadre, count=paired), field="is_active")
     cadre.is_active = is_active
     if phone is not _UNCHANGED:
         apply_phone(cadre, seal_phone(phone) if phone.strip() else None)
@@ -205,7 +220,7 @@ def cadre_update(
         sealed = None
         if id_number.strip():
             _, sealed = seal_id_number(id_number)
-            _check_cadre_id(sealed, exclude_pk=cadre.pk)
+            _check_cadre_id(actor, sealed, exclude_pk=cadre.pk)
         apply_id_number(cadre, sealed)
     cadre.save()
     audit_update(actor=actor, obj=cadre, before=before, fields=CADRE_FIELDS)

@@ -8,7 +8,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import require_write, user_scope
-from shuanglian.core.errors import DomainError, InvalidInput
+from shuanglian.core.errors import InvalidInput
+from shuanglian.core.forms import FORM_ERRORS
 from shuanglian.units import selectors, services
 from shuanglian.units.forms import CadreForm, CadreUpdateForm, UnitFilterForm, UnitForm
 
@@ -77,7 +78,7 @@ def unit_create(request):
         if form.is_valid():
             try:
                 unit = services.unit_create(actor=request.user, **form.service_kwargs())
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:
@@ -127,7 +128,7 @@ def unit_update(request, pk):
         if form.is_valid():
             try:
                 services.unit_update(actor=request.user, unit=unit, **form.service_kwargs())
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:
@@ -153,7 +154,7 @@ def cadre_create(request, pk):
         if form.is_valid():
             try:
                 cadre = services.cadre_create(actor=request.user, unit=unit, **form.cleaned_data)
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:
@@ -201,7 +202,7 @@ def cadre_update(request, pk):
         if form.is_valid():
             try:
                 services.cadre_update(actor=request.user, cadre=cadre, **form.service_kwargs())
-            except DomainError as err:
+            except FORM_ERRORS as err:
                 form.add_domain_error(err)
                 status = err.status
             else:

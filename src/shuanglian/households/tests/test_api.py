@@ -11,10 +11,10 @@ from shuanglian.households.models import Category, Household, Relation
 from shuanglian.households.selectors import (
     CATEGORY_UNKNOWN,
     HOUSEHOLD_NOT_FOUND,
-    REGION_CODE_INVALID,
 )
 from shuanglian.households.tests.factories import household, id_number, member
 from shuanglian.pairings.tests.factories import household_pairing, village_pairing
+from shuanglian.regions.selectors import REGION_CODE_INVALID, REGION_NOT_FOUND
 from shuanglian.units.tests.factories import cadre, unit
 
 LONGCHENG_VILLAGE = "620522103200"  # 常营村, 陇城镇
@@ -74,8 +74,20 @@ def test_town_officer_lists_only_own_town(login, town_officer, two_towns):
 
 def test_other_town_officer_sees_nothing_of_guojia(login, other_town_officer, two_towns):
     client = login(other_town_officer)
-    assert listed(client, region="620522104") == []
     assert {i["id"] for i in listed(client)} == ids(two_towns["longcheng"])
+    # A region above the officer's own narrows nothing.
+    assert {i["id"] for i in listed(client, region="62")} == ids(two_towns["longcheng"])
+
+
+@pytest.mark.parametrize("region", ["620522104", "620522104200"])
+def test_region_filter_out_of_scope_reads_as_unknown(login, other_town_officer, two_towns, region):
+    client = login(other_town_officer)
+    hidden = error_body(client.get(LIST, {"region": region}), 400)
+    unknown_code = "620522199" if len(region) == 9 else "620522103999"
+    unknown = error_body(client.get(LIST, {"region": unknown_code}), 400)
+    assert hidden["message"] == zh(REGION_NOT_FOUND).format(code=region)
+    assert unknown["message"] == zh(REGION_NOT_FOUND).format(code=unknown_code)
+    assert hidden["extra"] == unknown["extra"] == {"field": "region"}
 
 
 def test_viewer_reads_list_and_detail(login, viewer, two_towns):

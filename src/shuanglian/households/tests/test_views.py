@@ -15,6 +15,8 @@ from shuanglian.households import selectors, services
 from shuanglian.households.models import Household, IncomeRecord, Member
 from shuanglian.households.tests import factories as f
 from shuanglian.pairings.tests import factories as pf
+from shuanglian.regions.selectors import REGION_CODE_INVALID, REGION_NOT_FOUND
+from shuanglian.regions.tests.pages import normalised
 from shuanglian.units.tests import factories as uf
 
 LONGCHENG_VILLAGE = "620522103200"  # 常营村, 陇城镇
@@ -284,7 +286,7 @@ def test_list_pages_with_a_cursor(pages, admin_user, settings):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"region": "abc"}, lambda: zh(selectors.REGION_CODE_INVALID, value="abc")),
+        ({"region": "abc"}, lambda: zh(REGION_CODE_INVALID, value="abc")),
         ({"category": "rich"}, lambda: zh(selectors.CATEGORY_UNKNOWN, value="rich")),
         ({"cursor": "not-a-cursor"}, lambda: zh(CURSOR_INVALID)),
     ],
@@ -472,8 +474,9 @@ def test_create_in_another_town_reads_like_an_unknown_village(pages, town_office
     far = web.post(reverse("households:create"), create_data(village=LONGCHENG_VILLAGE))
     unknown = web.post(reverse("households:create"), create_data(village="620522104999"))
     assert far.status_code == unknown.status_code == 400
-    assert zh(services.HOUSEHOLD_VILLAGE_UNKNOWN, code=LONGCHENG_VILLAGE) in far.content.decode()
-    assert zh(services.HOUSEHOLD_VILLAGE_UNKNOWN, code="620522104999") in unknown.content.decode()
+    assert zh(REGION_NOT_FOUND, code=LONGCHENG_VILLAGE) in far.content.decode()
+    assert zh(REGION_NOT_FOUND, code="620522104999") in unknown.content.decode()
+    assert normalised(far, LONGCHENG_VILLAGE) == normalised(unknown, "620522104999")
     assert counts() == before
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from shuanglian.conftest import GUOJIA, HUAIMIAO, NUANQUAN
 from shuanglian.core.errors import Conflict, InvalidInput
+from shuanglian.core.models import AuditEvent
 from shuanglian.households.tests import factories as hf
 from shuanglian.pairings import services
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
@@ -104,3 +105,53 @@ def test_ending_a_village_pairing_ends_its_cadres_household_pairings(admin_user,
         actor=admin_user, pairing=VillagePairing.objects.get(), end_date=dt.date(2014, 12, 31)
     )
     assert HouseholdPairing.objects.get().end_date == dt.date(2014, 12, 31)
+
+
+def test_a_new_household_pairing_cannot_reach_back_into_history(admin_user, paired):
+    household = hf.household(actor=admin_user)
+    first = uf.cadre(actor=admin_user, unit=paired, name="李爱仙")
+    second = uf.cadre(actor=admin_user, unit=paired, name="王建祥")
+    pairing = f.household_pairing(
+        actor=admin_user, household=household, cadre=first, start=dt.date(2012, 3, 1)
+    )
+    services.household_pairing_end(actor=admin_user, pairing=pairing, end_date=dt.date(2014, 6, 30))
+    with pytest.raises(Conflict) as exc_info:
+        f.household_pairing(
+            actor=admin_user, household=household, cadre=second, start=dt.date(2013, 1, 1)
+        )
+    assert exc_info.value.field == "start_date"
+    assert str(exc_info.value.message) == str(
+        services.HOUSEHOLD_PAIRING_HISTORY.format(cadre=first, end=dt.date(2014, 6, 30))
+    )
+    assert HouseholdPairing.objects.count() == 1
+    f.household_pairing(
+        actor=admin_user, household=household, cadre=second, start=dt.date(2014, 6, 30)
+    )
+    assert HouseholdPairing.objects.count() == 2
+
+
+def test_a_new_village_pairing_cannot_reach_back_into_history(admin_user, paired):
+    pairing = VillagePairing.objects.get()
+    services.village_pairing_end(actor=admin_user, pairing=pairing, end_date=dt.date(2014, 1, 1))
+    with pytest.raises(Conflict) as exc_info:
+        f.village_pairing(actor=admin_user, unit=paired, start=dt.date(2013, 1, 1))
+    assert exc_info.value.field == "start_date"
+    assert VillagePairing.objects.count() == 1
+
+
+def test_pairing_writes_are_audited(admin_user, paired):
+    household = hf.household(actor=admin_user)
+    cadre = uf.cadre(actor=admin_user, unit=paired)
+    f.household_pairing(actor=admin_user, household=household, cadre=cadre)
+    services.village_pairing_end(
+        actor=admin_user, pairing=VillagePairing.objects.get(), end_date=dt.date.today()
+    )
+    events = AuditEvent.objects.filter(object_type__startswith="pairings.")
+    seen = {(e.object_type, e.action) for e in events}
+    assert seen == {
+        ("pairings.VillagePairing", "create"),
+        ("pairings.VillagePairing", "end"),
+        ("pairings.HouseholdPairing", "create"),
+        ("pairings.HouseholdPairing", "end"),
+    }
+    assert all(e.actor_id == admin_user.pk for e in events)

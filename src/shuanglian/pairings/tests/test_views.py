@@ -14,12 +14,15 @@ from shuanglian.pairings.services import (
     VILLAGE_PAIRING_OVERLAP,
 )
 from shuanglian.pairings.tests import factories
+from shuanglian.regions.selectors import REGION_NOT_FOUND
 from shuanglian.regions.tests.pages import (
     assert_login_redirect,
     assert_same_404,
+    normalised,
     text,
     zh,
 )
+from shuanglian.units import services as unit_services
 from shuanglian.units.tests import factories as units
 
 MISSING = 999999
@@ -39,8 +42,7 @@ def data(admin_user):
     first = units.cadre(actor=admin_user, unit=lead, name="王建祥", position="副主任")
     second = units.cadre(actor=admin_user, unit=member, name="李爱仙")
     retired = units.cadre(actor=admin_user, unit=member, name="孙旺奎")
-    retired.is_active = False
-    retired.save()
+    unit_services.cadre_update(actor=admin_user, cadre=retired, name="孙旺奎", is_active=False)
     outsider = units.cadre(actor=admin_user, unit=idle, name="邵维基")
     household = households.household(actor=admin_user, village=NUANQUAN, head_name="张三")
     pairing = factories.household_pairing(
@@ -152,13 +154,19 @@ def test_town_officer_pairs_a_county_unit_with_a_village_of_the_town(login, town
     assert VillagePairing.objects.filter(unit=data["lead"], village_id=HUAIMIAO).exists()
 
 
-def test_pair_with_a_village_outside_the_scope(login, town_officer, data):
+def test_a_village_outside_the_scope_reads_as_unknown(login, town_officer, data):
     before = counts()
-    response = login(town_officer).post(
-        url("village_create", data["lead"].pk),
-        {"village": "620522103200", "role": VillageRole.MEMBER, "start_date": "2013-01-01"},
-    )
-    assert response.status_code == 403
+    client = login(town_officer)
+    answers = []
+    for code in ("620522103200", "620522104999"):
+        response = client.post(
+            url("village_create", data["lead"].pk),
+            {"village": code, "role": VillageRole.MEMBER, "start_date": "2013-01-01"},
+        )
+        assert response.status_code == 400
+        assert zh(REGION_NOT_FOUND, code=code) in text(response)
+        answers.append(normalised(response, code))
+    assert answers[0] == answers[1]
     assert counts() == before
 
 

@@ -19,7 +19,7 @@ def text(response) -> str:
     return response.content.decode()
 
 
-def _normalised(response, path: str) -> str:
+def normalised(response, path: str) -> str:
     # The CSRF token is salted on every render and the language switch echoes the path.
     return _TOKEN.sub(r"\1TOKEN", text(response)).replace(path, "PATH")
 
@@ -30,7 +30,7 @@ def assert_same_404(client, out_of_scope: str, missing: str, method: str = "get"
     hidden, absent = send(out_of_scope), send(missing)
     assert hidden.status_code == 404
     assert absent.status_code == 404
-    assert _normalised(hidden, out_of_scope) == _normalised(absent, missing)
+    assert normalised(hidden, out_of_scope) == normalised(absent, missing)
 
 
 def assert_login_redirect(response) -> None:

@@ -9,9 +9,10 @@ from shuanglian.households.tests.factories import household
 from shuanglian.pairings import services as pairing_services
 from shuanglian.pairings.models import VillageRole
 from shuanglian.pairings.tests.factories import household_pairing, village_pairing
+from shuanglian.regions.selectors import REGION_CODE_INVALID, REGION_NOT_FOUND
+from shuanglian.units import services
 from shuanglian.units.models import CadreRank, Unit, UnitKind, UnitLevel
-from shuanglian.units.selectors import UNIT_NOT_FOUND, UNIT_REGION_INVALID
-from shuanglian.units.services import UNIT_KIND_INVALID, UNIT_LEVEL_INVALID
+from shuanglian.units.selectors import UNIT_KIND_INVALID, UNIT_LEVEL_INVALID, UNIT_NOT_FOUND
 from shuanglian.units.tests.factories import cadre, unit
 
 LONGCHENG_VILLAGE = "620522103200"
@@ -72,7 +73,8 @@ def test_town_officer_sees_units_based_or_paired_in_town(login, town_officer, un
 def test_other_town_officer_sees_only_its_units(login, other_town_officer, units):
     client = login(other_town_officer)
     assert names(listed(client)) == {"县建行"}
-    assert listed(client, region="620522104") == []
+    body = error_body(client.get(LIST, {"region": "620522104"}), 400)
+    assert body["message"] == zh(REGION_NOT_FOUND).format(code="620522104")
 
 
 def test_out_of_scope_detail_is_the_same_404_as_nonexistent(login, other_town_officer, units):
@@ -126,8 +128,8 @@ def test_kind_level_and_name_filters(login, admin_user, units):
     [
         ("kind", "club", UNIT_KIND_INVALID),
         ("level", "national", UNIT_LEVEL_INVALID),
-        ("region", "tianshui", UNIT_REGION_INVALID),
-        ("region", "6205221042001", UNIT_REGION_INVALID),
+        ("region", "tianshui", REGION_CODE_INVALID),
+        ("region", "6205221042001", REGION_CODE_INVALID),
     ],
 )
 def test_bad_filter_is_400(login, admin_user, units, param, value, message):
@@ -157,8 +159,7 @@ def test_cursor_walks_every_unit_exactly_once(login, admin_user, units):
 def test_list_item_fields(login, admin_user, units):
     cadre(actor=admin_user, unit=units["school"])
     gone = cadre(actor=admin_user, unit=units["school"], name="离任干部")
-    gone.is_active = False
-    gone.save()
+    services.cadre_update(actor=admin_user, cadre=gone, name=gone.name, is_active=False)
     [item] = listed(login(admin_user), kind=UnitKind.SCHOOL)
     assert item == {
         "id": units["school"].pk,

@@ -1,12 +1,17 @@
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
 from shuanglian.conftest import GUOJIA, LONGCHENG, NUANQUAN, QINAN
-from shuanglian.core.idcard import ID_CHECKSUM
+from shuanglian.core.idcard import ID_CHECKSUM, ID_DATE, ID_PROVINCE, build_id, check_char
 from shuanglian.core.pagination import CURSOR_INVALID
 from shuanglian.households.tests import factories as households
+from shuanglian.pairings import services as pairing_services
 from shuanglian.pairings.models import VillageRole
 from shuanglian.pairings.tests import factories as pairings
+from shuanglian.regions.selectors import REGION_NOT_FOUND
 from shuanglian.regions.tests.pages import (
     assert_login_redirect,
     assert_same_404,
@@ -14,7 +19,12 @@ from shuanglian.regions.tests.pages import (
     zh,
 )
 from shuanglian.units.models import Cadre, CadreRank, Unit, UnitKind, UnitLevel
-from shuanglian.units.services import CADRE_DUPLICATE_ID, UNIT_DUPLICATE, UNIT_REGION_UNKNOWN
+from shuanglian.units.services import (
+    CADRE_DUPLICATE_ID,
+    CADRE_DUPLICATE_ID_ELSEWHERE,
+    CADRE_STILL_PAIRED,
+    UNIT_DUPLICATE,
+)
 from shuanglian.units.tests import factories
 
 MISSING = 999999
@@ -218,7 +228,7 @@ def test_create_unit(login, county_officer, regions):
 def test_create_unit_with_unknown_region(login, admin_user, regions):
     response = login(admin_user).post(url("create"), unit_form(home_region="620522104999"))
     assert response.status_code == 400
-    assert zh(UNIT_REGION_UNKNOWN, code="620522104999") in text(response)
+    assert zh(REGION_NOT_FOUND, code="620522104999") in text(response)
     assert not Unit.objects.exists()
 
 
@@ -236,8 +246,10 @@ def test_create_duplicate_unit(login, admin_user, data):
 
 
 def test_town_officer_cannot_create_a_county_unit(login, town_officer, regions):
+    # The county is above the officer's area: it reads like any region they cannot see.
     response = login(town_officer).post(url("create"), unit_form())
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert zh(REGION_NOT_FOUND, code="620522000000") in text(response)
     assert not Unit.objects.exists()
 
 
@@ -250,7 +262,7 @@ def test_unit_detail(login, town_officer, data):
     # Cadres with household counts, phone masked only.
     assert url("cadre_detail", data["cadre"].pk) in page
     assert data["cadre"].phone_masked in page and "13812345678" not in page
-    assert '<td class="count-cell">1</td>' in page
+    assert 'data-count="households">1</td>' in page
     # Village pairings with an end button the town officer may use.
     pairing = unit.village_pairings.get()
     assert reverse("regions:detail", args=[NUANQUAN]) in page
@@ -312,14 +324,32 @@ def test_create_cadre(login, county_officer, data):
     assert 'class="masked"' in page
 
 
-def test_create_cadre_with_a_bad_id_number(login, admin_user, data):
-    number = households.id_number()
-    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+def _broken(number: str, how: str) -> str:
+    if how == "checksum":
+        return number[:-1] + ("0" if number[-1] != "0" else "1")
+    if how == "date":
+        body = "620522" + "19701345" + "001"
+        return body + check_char(body)
+    return build_id("990522", dt.date(1970, 1, 1), 1)
+
+
+@pytest.mark.parametrize(
+    ("how", "message", "values"),
+    [
+        ("checksum", ID_CHECKSUM, {}),
+        ("date", ID_DATE, {"date": "1970-13-45"}),
+        ("province", ID_PROVINCE, {"code": "99"}),
+    ],
+)
+def test_create_cadre_with_a_bad_id_number(login, admin_user, data, how, message, values):
+    bad = _broken(households.id_number(), how)
     response = login(admin_user).post(
-        url("cadre_create", data["county"].pk), cadre_form(id_number=bad)
+        url("cadre_create", data["county"].pk), cadre_form(id_number=bad, phone="13987654321")
     )
     assert response.status_code == 400
-    assert zh(ID_CHECKSUM) in text(response)
+    assert zh(message, **values) in text(response)
+    # The form comes back without the personal data that was typed.
+    assert bad not in text(response) and "13987654321" not in text(response)
     assert Cadre.objects.count() == 1
 
 
@@ -334,7 +364,39 @@ def test_create_cadre_with_a_registered_id_number(login, admin_user, data):
         CADRE_DUPLICATE_ID, masked=cadre.id_number_masked, name="王建祥", unit="县委宣传部"
     )
     assert expected in text(response)
+    assert cadre.reveal_id_number() not in text(response)
     assert Cadre.objects.count() == 1
+
+
+def test_registered_id_number_outside_the_area_does_not_name_the_cadre(
+    login, other_town_officer, data
+):
+    cadre = data["cadre"]
+    response = login(other_town_officer).post(
+        url("cadre_create", data["other"].pk), cadre_form(id_number=cadre.reveal_id_number())
+    )
+    assert response.status_code == 409
+    assert zh(CADRE_DUPLICATE_ID_ELSEWHERE, masked=cadre.id_number_masked) in text(response)
+    assert "王建祥" not in text(response)
+    assert Cadre.objects.count() == 1
+
+
+def test_unit_page_shows_only_pairings_and_households_in_the_area(
+    login, admin_user, other_town_officer, data
+):
+    county, cadre = data["county"], data["cadre"]
+    longcheng_village = "620522103200"
+    pairings.village_pairing(actor=admin_user, unit=county, village=longcheng_village)
+    far = households.household(actor=admin_user, village=longcheng_village, head_name="李四")
+    pairings.household_pairing(actor=admin_user, household=far, cadre=cadre)
+
+    page = text(login(other_town_officer).get(url("detail", county.pk)))
+    assert longcheng_village in page and NUANQUAN not in page
+    cadre_row = re.search(rf'<tr[^>]*data-cadre="{cadre.pk}".*?</tr>', page, re.S).group(0)
+    assert re.search(r'data-count="households">1<', cadre_row)
+
+    api = login(other_town_officer).get(f"/api/v1/units/{county.pk}").json()
+    assert [p["village"]["code"] for p in api["village_pairings"]] == [longcheng_village]
 
 
 def test_cadre_detail_lists_household_pairings(login, town_officer, data):
@@ -373,6 +435,18 @@ def test_update_cadre_keeps_phone_unless_changed(login, county_officer, data):
     assert response.status_code == 302
     cadre.refresh_from_db()
     assert cadre.position == "部长" and cadre.phone_masked == masked and cadre.is_active
+    response = client.post(
+        url("cadre_update", cadre.pk), cadre_form(name="王建祥", clear_phone="on")
+    )
+    # Still responsible for a household: cannot be made inactive, and nothing changes.
+    assert response.status_code == 409
+    assert zh(CADRE_STILL_PAIRED, cadre="王建祥", count=1) in text(response)
+    cadre.refresh_from_db()
+    assert cadre.phone_masked == masked and cadre.is_active
+    pairing = cadre.household_pairings.get()
+    pairing_services.household_pairing_end(
+        actor=county_officer, pairing=pairing, end_date=pairing.start_date
+    )
     client.post(url("cadre_update", cadre.pk), cadre_form(name="王建祥", clear_phone="on"))
     cadre.refresh_from_db()
     assert cadre.phone_masked == "" and not cadre.is_active
