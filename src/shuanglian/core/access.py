@@ -76,3 +76,19 @@ def require_write(user, region_code: str) -> None:
     scope = user_scope(user)
     if not (scope.writable and scope.covers_region(region_code)):
         raise Forbidden(WRITE_FORBIDDEN)
+
+
+def can_write(user, region_code: str) -> bool:
+    """Whether `require_write` would let `user` write records of `region_code` (for buttons)."""
+    scope = user_scope(user)
+    return scope.writable and scope.covers_region(region_code)
+
+
+def require_any_write(user) -> None:
+    """Raise Forbidden unless `user` may write somewhere.
+
+    For pages that create something before its region is chosen; the service then checks the
+    region actually given.
+    """
+    if not user_scope(user).writable:
+        raise Forbidden(WRITE_FORBIDDEN)

@@ -157,7 +157,7 @@ def household_item(household: Household, pairing: HouseholdPairing | None) -> di
 )
 def households_list(request: HttpRequest, filters: Query[HouseholdQuery]):
     page = household_list(user=request.user, **filters.dict())
-    current = households_with_current_cadre(page.items)
+    current = households_with_current_cadre(user=request.user, households=page.items)
     return {
         "items": [household_item(h, current.get(h.pk)) for h in page.items],
         "next_cursor": page.next_cursor,

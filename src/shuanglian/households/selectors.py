@@ -16,7 +16,7 @@ from shuanglian.households.models import (
     Member,
 )
 from shuanglian.pairings.models import HouseholdPairing
-from shuanglian.pairings.selectors import CURRENT_FIRST
+from shuanglian.pairings.selectors import CURRENT_FIRST, visible_household_pairings
 from shuanglian.regions.selectors import region_filter_prefix
 
 HOUSEHOLD_NOT_FOUND = _("No household with id {id}.")
@@ -67,7 +67,9 @@ class HouseholdDetail:
 
 
 def household_get(*, user, pk) -> Household:
-    household = visible_households(user).select_related("village").filter(pk=pk).first()
+    household = (
+        visible_households(user).select_related("village", "village__parent").filter(pk=pk).first()
+    )
     if household is None:
         raise NotFound(HOUSEHOLD_NOT_FOUND.format(id=pk), field="id")
     return household
@@ -101,11 +103,15 @@ def member_get(*, user, pk) -> Member:
     return member
 
 
-def households_with_current_cadre(households: list[Household]) -> dict[int, HouseholdPairing]:
+def households_with_current_cadre(
+    *, user, households: list[Household]
+) -> dict[int, HouseholdPairing]:
     """Current pairing per household for a page of households, in one query."""
-    pairings = HouseholdPairing.objects.filter(
-        household_id__in=[h.pk for h in households], end_date__isnull=True
-    ).select_related("cadre", "cadre__unit")
+    pairings = (
+        visible_household_pairings(user)
+        .filter(household_id__in=[h.pk for h in households], end_date__isnull=True)
+        .select_related("cadre", "cadre__unit")
+    )
     return {p.household_id: p for p in pairings}
 
 

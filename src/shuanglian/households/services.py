@@ -1,5 +1,6 @@
 """Writes to households, their members and income records."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -125,7 +126,9 @@ def _choice(value: str, choices, field: str, *, blank: bool = True) -> str:
     value = (value or "").strip()
     if (blank and value == "") or value in choices.values:
         return value
-    raise InvalidInput(CHOICE_INVALID.format(value=value, field=field), field=field)
+    model = Household if field in HOUSEHOLD_FIELDS else Member
+    label = model._meta.get_field(field).verbose_name
+    raise InvalidInput(CHOICE_INVALID.format(value=value, field=label), field=field)
 
 
 def _village(actor, code: str) -> Region:
@@ -211,16 +214,20 @@ def _check_member(data: MemberData, *, exclude_pk=None, kept: Member | None = No
         .first()
     )
     if existing is not None:
-        raise Conflict(
-            MEMBER_DUPLICATE.format(
-                masked=sealed.masked,
-                number=existing.household.number,
-                village=existing.household.village,
-            ),
-            field="id_number",
-            household=existing.household.number,
-        )
+        raise _duplicate(sealed, existing)
     return parsed, sealed
+
+
+def _duplicate(sealed, existing: Member) -> Conflict:
+    return Conflict(
+        MEMBER_DUPLICATE.format(
+            masked=sealed.masked,
+            number=existing.household.number,
+            village=existing.household.village,
+        ),
+        field="id_number",
+        household=existing.household.number,
+    )
 
 
 def _cross_check(data: MemberData, parsed: IdNumber | _KeptId) -> None:
@@ -267,14 +274,7 @@ def _save_member(member: Member, sealed) -> None:
         )
         if existing is None:
             raise
-        raise Conflict(
-            MEMBER_DUPLICATE.format(
-                masked=sealed.masked,
-                number=existing.household.number,
-                village=existing.household.village,
-            ),
-            field="id_number",
-        ) from None
+        raise _duplicate(sealed, existing) from None
 
 
 def _sync_household(household: Household) -> None:
@@ -302,7 +302,7 @@ def household_create(
     """A household with its head in one step: a household never exists without a head."""
     village = _village(actor, village_code)
     require_write(actor, village.code)
-    head.relation = Relation.HEAD
+    head = dataclasses.replace(head, relation=Relation.HEAD)
     parsed, sealed = _check_member(head)
     household = Household(
         number=_check_number(number) if (number or "").strip() else _next_number(village),
@@ -467,7 +467,10 @@ def income_record_save(
         raise InvalidInput(INCOME_YEAR_INVALID.format(value=year), field="year") from None
     if not 2000 <= year <= 2100:
         raise InvalidInput(INCOME_YEAR_INVALID.format(value=year), field="year")
-    population = household.member_count if population in (None, "") else int(population)
+    try:
+        population = household.member_count if population in (None, "") else int(population)
+    except (TypeError, ValueError):
+        raise InvalidInput(INCOME_POPULATION_INVALID, field="population") from None
     if population < 1:
         raise InvalidInput(INCOME_POPULATION_INVALID, field="population")
     amounts = {

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import require_write, user_scope
-from shuanglian.core.errors import Forbidden, InvalidInput, NotFound
+from shuanglian.core.access import can_write, require_any_write, require_write, user_scope
+from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.core.forms import FORM_ERRORS
 from shuanglian.households import selectors, services
 from shuanglian.households.forms import (
@@ -29,14 +29,6 @@ MEMBER_ADDED = _("{name} was added to the household.")
 MEMBER_SAVED = _("The details of {name} were saved.")
 MEMBER_ENDED = _("{name} has left the household.")
 INCOME_SAVED = _("Income for {year} was saved: net income per person {net} yuan.")
-
-
-def _may_write(user, region_code: str) -> bool:
-    try:
-        require_write(user, region_code)
-    except Forbidden:
-        return False
-    return True
 
 
 def _form_page(request, *, form, sections, title, cancel_url, status=200, **context):
@@ -63,7 +55,7 @@ def household_list(request):
         form.add_domain_error(err)
         status = 400
     else:
-        cadres = selectors.households_with_current_cadre(page.items)
+        cadres = selectors.households_with_current_cadre(user=request.user, households=page.items)
         rows = [(household, cadres.get(household.pk)) for household in page.items]
         next_cursor = page.next_cursor
         if filters["region"].strip():
@@ -78,7 +70,7 @@ def household_list(request):
         "next_cursor": next_cursor,
         "is_first_page": not request.GET.get("cursor"),
         "region": region,
-        "can_create": _may_write(request.user, scope.region_code or ""),
+        "can_create": scope.writable,
     }
     return render(request, "households/list.html", context, status=status)
 
@@ -90,7 +82,7 @@ def household_detail(request, pk):
     context = {
         "detail": detail,
         "household": household,
-        "can_write": _may_write(request.user, household.village_id),
+        "can_write": can_write(request.user, household.village_id),
         "today": dt.date.today(),
     }
     return render(request, "households/detail.html", context)
@@ -103,7 +95,7 @@ def household_create(request):
         village = region_get(user=request.user, code=code)
         require_write(request.user, village.code)
     else:
-        require_write(request.user, user_scope(request.user).region_code or "")
+        require_any_write(request.user)
     initial = {"village": village.code} if village else {}
     form = HouseholdCreateForm(request.POST or None, initial=initial)
     fixed_village = village if village is not None and village.is_village else None

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import require_write, user_scope
+from shuanglian.core.access import require_any_write, require_write
 from shuanglian.core.forms import FORM_ERRORS
 from shuanglian.households.selectors import household_get, households_with_current_cadre
 from shuanglian.pairings import selectors, services
@@ -34,7 +34,7 @@ def _next_url(request, default: str) -> str:
 def village_create(request, unit_pk):
     unit = unit_get(user=request.user, pk=unit_pk)
     # The village is not known before the form is sent; the service checks the one chosen.
-    require_write(request.user, user_scope(request.user).region_code or "")
+    require_any_write(request.user)
     form = VillagePairingForm(
         request.POST or None, initial={"village": request.GET.get("village", "")}
     )
@@ -98,7 +98,9 @@ def village_end(request, pk):
 def household_assign(request, household_pk):
     household = household_get(user=request.user, pk=household_pk)
     require_write(request.user, household.village_id)
-    current = households_with_current_cadre([household]).get(household.pk)
+    current = households_with_current_cadre(user=request.user, households=[household]).get(
+        household.pk
+    )
     cadres = cadres_for_village(user=request.user, village_code=household.village_id)
     form = HouseholdAssignForm(request.POST or None, cadres=cadres)
     status = 200

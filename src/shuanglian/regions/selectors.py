@@ -101,14 +101,19 @@ def region_roots(*, user) -> list[Region]:
     return []
 
 
-def region_ancestors(region: Region) -> list[Region]:
-    """Province down to the parent, for breadcrumbs (names are not personal data)."""
+def region_ancestors(*, user, region: Region) -> list[tuple[Region, bool]]:
+    """Province down to the parent, for breadcrumbs, each with whether the user may open it.
+
+    Ancestors above the user's own region are named (names are not personal data) but not theirs.
+    """
     codes = [
         region.code[:length].ljust(12, "0")
         for level, length in PREFIX_LENGTH.items()
         if length < PREFIX_LENGTH[region.level]
     ]
-    return list(Region.objects.filter(code__in=codes).order_by("code"))
+    scope = user_scope(user)
+    ancestors = Region.objects.filter(code__in=codes).order_by("code")
+    return [(ancestor, scope.covers_region(ancestor.code)) for ancestor in ancestors]
 
 
 def region_children(*, user, region: Region) -> list[RegionCounts]:

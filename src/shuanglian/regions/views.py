@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from shuanglian.core.access import user_scope
+from shuanglian.core.access import can_write
 from shuanglian.households.models import Category
 from shuanglian.pairings.selectors import village_pairings_of_village
 from shuanglian.regions import selectors
@@ -20,19 +20,14 @@ def index(request):
 @login_required
 def detail(request, code):
     region = selectors.region_get(user=request.user, code=code)
-    scope = user_scope(request.user)
-    # Ancestors above the user's own region are shown as plain text: they are not theirs to open.
-    breadcrumbs = [
-        (ancestor, scope.covers_region(ancestor.code))
-        for ancestor in selectors.region_ancestors(region)
-    ]
+    breadcrumbs = selectors.region_ancestors(user=request.user, region=region)
     context = {
         "region": region,
         "breadcrumbs": breadcrumbs,
         "children": selectors.region_children(user=request.user, region=region),
         "totals": selectors.region_totals(user=request.user, region=region),
         "categories": Category.choices,
-        "can_write": scope.writable and scope.covers_region(region.code),
+        "can_write": can_write(request.user, region.code),
     }
     if region.is_village:
         context["pairings"] = village_pairings_of_village(user=request.user, village=region)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import require_write, user_scope
+from shuanglian.core.access import can_write, require_any_write, require_write, user_scope
 from shuanglian.core.errors import InvalidInput
 from shuanglian.core.forms import FORM_ERRORS
 from shuanglian.units import selectors, services
@@ -17,19 +17,6 @@ UNIT_CREATED = _("Unit {name} was created.")
 UNIT_SAVED = _("Unit {name} was saved.")
 CADRE_CREATED = _("Cadre {name} was added.")
 CADRE_SAVED = _("Cadre {name} was saved.")
-
-
-def _require_any_write(user) -> None:
-    """Creating starts from nothing to check against: the user must be able to write somewhere.
-
-    The service then checks the region actually chosen.
-    """
-    require_write(user, user_scope(user).region_code or "")
-
-
-def _can_write(user, region_code: str) -> bool:
-    scope = user_scope(user)
-    return scope.writable and scope.covers_region(region_code)
 
 
 def _form_page(request, form, *, title, cancel_url, status=200, intro=""):
@@ -69,7 +56,7 @@ def unit_list(request):
 
 @login_required
 def unit_create(request):
-    _require_any_write(request.user)
+    require_any_write(request.user)
     initial = {"home_region": request.GET.get("region") or user_scope(request.user).region_code}
     form = UnitForm(request.POST or None, initial=initial)
     status = 200
@@ -98,10 +85,10 @@ def unit_detail(request, pk):
         "unit": unit,
         "cadres": selectors.unit_cadres(user=request.user, unit=unit),
         "pairings": [
-            (pairing, pairing.is_active and _can_write(request.user, pairing.village_id))
+            (pairing, pairing.is_active and can_write(request.user, pairing.village_id))
             for pairing in pairings
         ],
-        "can_write": _can_write(request.user, unit.home_region_id),
+        "can_write": can_write(request.user, unit.home_region_id),
         "can_pair": scope.writable,
     }
     return render(request, "units/detail.html", context)
@@ -176,10 +163,10 @@ def cadre_detail(request, pk):
     context = {
         "cadre": cadre,
         "pairings": [
-            (pairing, pairing.is_active and _can_write(request.user, pairing.household.village_id))
+            (pairing, pairing.is_active and can_write(request.user, pairing.household.village_id))
             for pairing in pairings
         ],
-        "can_write": _can_write(request.user, cadre.unit.home_region_id),
+        "can_write": can_write(request.user, cadre.unit.home_region_id),
     }
     return render(request, "units/cadre_detail.html", context)
 
