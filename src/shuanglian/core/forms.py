@@ -1,5 +1,9 @@
 """Form helpers shared by every page: Bootstrap classes and service errors shown on fields."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 
 from shuanglian.core.errors import Conflict, DomainError, InvalidInput
@@ -59,3 +63,30 @@ class UnechoedInput(forms.TextInput):
 def blank_first(choices, label=None) -> list:
     """Choices for a select whose empty option means "none" or "any"."""
     return [("", label or "—"), *choices]
+
+
+@dataclass
+class Outcome:
+    """What became of a form page's request: saved (with the service's result) or not."""
+
+    saved: bool
+    value: Any = None
+    status: int = 200
+
+
+def submit(request, form: StyledForm, write: Callable[[dict], Any]) -> Outcome:
+    """Run `write(cleaned_data)` for a valid POSTed form; a refusal is shown on the form.
+
+    Not a POST: status 200, nothing written. Invalid form: 400. A service refusal (FORM_ERRORS):
+    its message beside the field it names, and its status (400 or 409).
+    """
+    if request.method != "POST":
+        return Outcome(saved=False)
+    if not form.is_valid():
+        return Outcome(saved=False, status=400)
+    try:
+        value = write(form.cleaned_data)
+    except FORM_ERRORS as err:
+        form.add_domain_error(err)
+        return Outcome(saved=False, status=err.status)
+    return Outcome(saved=True, value=value)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import can_write, require_any_write, require_write, user_scope
 from shuanglian.core.errors import InvalidInput, NotFound
-from shuanglian.core.forms import FORM_ERRORS
+from shuanglian.core.forms import submit
 from shuanglian.households import selectors, services
 from shuanglian.households.forms import (
     HouseholdCreateForm,
@@ -101,32 +101,29 @@ def household_create(request):
     fixed_village = village if village is not None and village.is_village else None
     if fixed_village is not None:
         form.fields["village"].widget = form.fields["village"].hidden_widget()
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                household = services.household_create(
-                    actor=request.user,
-                    village_code=data["village"],
-                    head=form.member_data(relation=Relation.HEAD),
-                    number=data["number"],
-                    address=data["address"],
-                    phone=data["phone"],
-                    category=data["category"],
-                    poverty_cause_main=data["poverty_cause_main"],
-                    poverty_cause_secondary=data["poverty_cause_secondary"],
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(
-                    request,
-                    HOUSEHOLD_CREATED.format(number=household.number, name=household.head_name),
-                )
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.household_create(
+            actor=request.user,
+            village_code=data["village"],
+            head=form.member_data(relation=Relation.HEAD),
+            number=data["number"],
+            address=data["address"],
+            phone=data["phone"],
+            category=data["category"],
+            poverty_cause_main=data["poverty_cause_main"],
+            poverty_cause_secondary=data["poverty_cause_secondary"],
+        ),
+    )
+    if outcome.saved:
+        household = outcome.value
+        messages.success(
+            request,
+            HOUSEHOLD_CREATED.format(number=household.number, name=household.head_name),
+        )
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     household_fields = [
         name
         for name in HouseholdCreateForm.HOUSEHOLD_FIELDS
@@ -164,27 +161,23 @@ def household_update(request, pk):
     form = HouseholdUpdateForm(
         request.POST or None, initial=initial, phone_masked=household.phone_masked
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.household_update(
-                    actor=request.user,
-                    household=household,
-                    address=data["address"],
-                    category=data["category"],
-                    poverty_cause_main=data["poverty_cause_main"],
-                    poverty_cause_secondary=data["poverty_cause_secondary"],
-                    **form.phone_argument(),
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, HOUSEHOLD_SAVED.format(number=household.number))
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.household_update(
+            actor=request.user,
+            household=household,
+            address=data["address"],
+            category=data["category"],
+            poverty_cause_main=data["poverty_cause_main"],
+            poverty_cause_secondary=data["poverty_cause_secondary"],
+            **form.phone_argument(),
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, HOUSEHOLD_SAVED.format(number=household.number))
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     return _form_page(
         request,
         form=form,
@@ -208,22 +201,20 @@ def member_create(request, pk):
     household = selectors.household_get(user=request.user, pk=pk)
     require_write(request.user, household.village_id)
     form = MemberForm(request.POST or None, initial={"relation": Relation.SPOUSE})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                member = services.member_add(
-                    actor=request.user,
-                    household=household,
-                    data=form.member_data(relation=form.cleaned_data["relation"]),
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, MEMBER_ADDED.format(name=member.name))
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.member_add(
+            actor=request.user,
+            household=household,
+            data=form.member_data(relation=data["relation"]),
+        ),
+    )
+    if outcome.saved:
+        member = outcome.value
+        messages.success(request, MEMBER_ADDED.format(name=member.name))
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     return _form_page(
         request,
         form=form,
@@ -244,22 +235,19 @@ def member_update(request, pk):
         name: getattr(member, name) for name in ("name", "relation", *MemberForm.PERSON_FIELDS[2:])
     }
     form = MemberForm(request.POST or None, initial=initial, kept_masked=member.id_number_masked)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.member_update(
-                    actor=request.user,
-                    member=member,
-                    data=form.member_data(relation=form.cleaned_data["relation"]),
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, MEMBER_SAVED.format(name=member.name))
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.member_update(
+            actor=request.user,
+            member=member,
+            data=form.member_data(relation=data["relation"]),
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, MEMBER_SAVED.format(name=member.name))
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     return _form_page(
         request,
         form=form,
@@ -278,23 +266,20 @@ def member_end(request, pk):
     household = member.household
     require_write(request.user, household.village_id)
     form = MemberEndForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.member_end(
-                    actor=request.user,
-                    member=member,
-                    ended_on=form.cleaned_data["ended_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, MEMBER_ENDED.format(name=member.name))
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.member_end(
+            actor=request.user,
+            member=member,
+            ended_on=data["ended_on"],
+            reason=data["reason"],
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, MEMBER_ENDED.format(name=member.name))
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     return _form_page(
         request,
         form=form,
@@ -327,27 +312,22 @@ def income_save(request, pk):
             population=record.population,
         )
     form = IncomeForm(request.POST or None, initial=initial, member_count=household.member_count)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = services.income_record_save(
-                    actor=request.user,
-                    household=household,
-                    year=data["year"],
-                    population=data["population"],
-                    **{name: data[name] for name in IncomeForm.AMOUNTS},
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(
-                    request, INCOME_SAVED.format(year=saved.year, net=saved.net_per_capita)
-                )
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.income_record_save(
+            actor=request.user,
+            household=household,
+            year=data["year"],
+            population=data["population"],
+            **{name: data[name] for name in IncomeForm.AMOUNTS},
+        ),
+    )
+    if outcome.saved:
+        saved = outcome.value
+        messages.success(request, INCOME_SAVED.format(year=saved.year, net=saved.net_per_capita))
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     return _form_page(
         request,
         form=form,

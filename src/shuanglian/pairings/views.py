@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import require_any_write, require_write
-from shuanglian.core.forms import FORM_ERRORS
+from shuanglian.core.forms import submit
 from shuanglian.households.selectors import household_get, households_with_current_cadre
 from shuanglian.pairings import selectors, services
 from shuanglian.pairings.forms import EndForm, HouseholdAssignForm, VillagePairingForm
@@ -38,26 +38,22 @@ def village_create(request, unit_pk):
     form = VillagePairingForm(
         request.POST or None, initial={"village": request.GET.get("village", "")}
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                pairing = services.village_pairing_create(
-                    actor=request.user,
-                    unit=unit,
-                    village_code=form.cleaned_data["village"],
-                    role=form.cleaned_data["role"],
-                    start_date=form.cleaned_data["start_date"],
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(
-                    request, VILLAGE_PAIRED.format(unit=unit.name, village=pairing.village)
-                )
-                return redirect("units:detail", pk=unit.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.village_pairing_create(
+            actor=request.user,
+            unit=unit,
+            village_code=data["village"],
+            role=data["role"],
+            start_date=data["start_date"],
+        ),
+    )
+    if outcome.saved:
+        pairing = outcome.value
+        messages.success(request, VILLAGE_PAIRED.format(unit=unit.name, village=pairing.village))
+        return redirect("units:detail", pk=unit.pk)
+    status = outcome.status
     context = {
         "form": form,
         "title": _("Pair {unit} with a village").format(unit=unit.name),
@@ -73,23 +69,20 @@ def village_end(request, pk):
     require_write(request.user, pairing.village_id)
     default = reverse("units:detail", args=[pairing.unit_id])
     form = EndForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.village_pairing_end(
-                    actor=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"]
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(
-                    request,
-                    VILLAGE_PAIRING_ENDED.format(unit=pairing.unit.name, village=pairing.village),
-                )
-                return redirect(_next_url(request, default))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.village_pairing_end(
+            actor=request.user, pairing=pairing, end_date=data["end_date"]
+        ),
+    )
+    if outcome.saved:
+        messages.success(
+            request,
+            VILLAGE_PAIRING_ENDED.format(unit=pairing.unit.name, village=pairing.village),
+        )
+        return redirect(_next_url(request, default))
+    status = outcome.status
     context = {"form": form, "pairing": pairing, "cancel_url": _next_url(request, default)}
     return render(request, "pairings/village_end.html", context, status=status)
 
@@ -103,26 +96,21 @@ def household_assign(request, household_pk):
     )
     cadres = cadres_for_village(user=request.user, village_code=household.village_id)
     form = HouseholdAssignForm(request.POST or None, cadres=cadres)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            cadre = form.cleaned_data["cadre"]
-            try:
-                services.household_pairing_assign(
-                    actor=request.user,
-                    household=household,
-                    cadre=cadre,
-                    start_date=form.cleaned_data["start_date"],
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(
-                    request, HOUSEHOLD_ASSIGNED.format(cadre=cadre.name, household=household)
-                )
-                return redirect("households:detail", pk=household.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.household_pairing_assign(
+            actor=request.user,
+            household=household,
+            cadre=data["cadre"],
+            start_date=data["start_date"],
+        ),
+    )
+    if outcome.saved:
+        cadre = outcome.value.cadre
+        messages.success(request, HOUSEHOLD_ASSIGNED.format(cadre=cadre.name, household=household))
+        return redirect("households:detail", pk=household.pk)
+    status = outcome.status
     context = {
         "form": form,
         "household": household,
@@ -139,24 +127,19 @@ def household_end(request, pk):
     require_write(request.user, pairing.household.village_id)
     default = reverse("households:detail", args=[pairing.household_id])
     form = EndForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.household_pairing_end(
-                    actor=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"]
-                )
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(
-                    request,
-                    HOUSEHOLD_PAIRING_ENDED.format(
-                        cadre=pairing.cadre.name, household=pairing.household
-                    ),
-                )
-                return redirect(_next_url(request, default))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.household_pairing_end(
+            actor=request.user, pairing=pairing, end_date=data["end_date"]
+        ),
+    )
+    if outcome.saved:
+        messages.success(
+            request,
+            HOUSEHOLD_PAIRING_ENDED.format(cadre=pairing.cadre.name, household=pairing.household),
+        )
+        return redirect(_next_url(request, default))
+    status = outcome.status
     context = {"form": form, "pairing": pairing, "cancel_url": _next_url(request, default)}
     return render(request, "pairings/household_end.html", context, status=status)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import can_write, require_any_write, require_write, user_scope
 from shuanglian.core.errors import InvalidInput
-from shuanglian.core.forms import FORM_ERRORS
+from shuanglian.core.forms import submit
 from shuanglian.units import selectors, services
 from shuanglian.units.forms import CadreForm, CadreUpdateForm, UnitFilterForm, UnitForm
 
@@ -59,18 +59,16 @@ def unit_create(request):
     require_any_write(request.user)
     initial = {"home_region": request.GET.get("region") or user_scope(request.user).region_code}
     form = UnitForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                unit = services.unit_create(actor=request.user, **form.service_kwargs())
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, UNIT_CREATED.format(name=unit.name))
-                return redirect("units:detail", pk=unit.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.unit_create(actor=request.user, **form.service_kwargs()),
+    )
+    if outcome.saved:
+        unit = outcome.value
+        messages.success(request, UNIT_CREATED.format(name=unit.name))
+        return redirect("units:detail", pk=unit.pk)
+    status = outcome.status
     return _form_page(
         request, form, title=_("New unit"), cancel_url=reverse("units:list"), status=status
     )
@@ -109,18 +107,15 @@ def unit_update(request, pk):
         "leader_post": unit.leader_post,
     }
     form = UnitForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.unit_update(actor=request.user, unit=unit, **form.service_kwargs())
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, UNIT_SAVED.format(name=unit.name))
-                return redirect("units:detail", pk=unit.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.unit_update(actor=request.user, unit=unit, **form.service_kwargs()),
+    )
+    if outcome.saved:
+        messages.success(request, UNIT_SAVED.format(name=unit.name))
+        return redirect("units:detail", pk=unit.pk)
+    status = outcome.status
     return _form_page(
         request,
         form,
@@ -135,18 +130,16 @@ def cadre_create(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk)
     require_write(request.user, unit.home_region_id)
     form = CadreForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                cadre = services.cadre_create(actor=request.user, unit=unit, **form.cleaned_data)
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, CADRE_CREATED.format(name=cadre.name))
-                return redirect("units:detail", pk=unit.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.cadre_create(actor=request.user, unit=unit, **data),
+    )
+    if outcome.saved:
+        cadre = outcome.value
+        messages.success(request, CADRE_CREATED.format(name=cadre.name))
+        return redirect("units:detail", pk=unit.pk)
+    status = outcome.status
     return _form_page(
         request,
         form,
@@ -183,18 +176,17 @@ def cadre_update(request, pk):
         "is_active": cadre.is_active,
     }
     form = CadreUpdateForm(request.POST or None, initial=initial, cadre=cadre)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.cadre_update(actor=request.user, cadre=cadre, **form.service_kwargs())
-            except FORM_ERRORS as err:
-                form.add_domain_error(err)
-                status = err.status
-            else:
-                messages.success(request, CADRE_SAVED.format(name=cadre.name))
-                return redirect("units:cadre_detail", pk=cadre.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.cadre_update(
+            actor=request.user, cadre=cadre, **form.service_kwargs()
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, CADRE_SAVED.format(name=cadre.name))
+        return redirect("units:cadre_detail", pk=cadre.pk)
+    status = outcome.status
     return _form_page(
         request,
         form,
