@@ -75,8 +75,9 @@ def region_for_input(
 def region_filter_prefix(*, user, value: str | None, field: str = "region") -> str | None:
     """The code prefix a list's `region` filter stands for (2 to 12 digits, any level).
 
-    A region above the user's own (the province, for a town officer) is accepted and narrows
-    nothing; unknown and out of scope are the same error. Blank means no filter (None).
+    The filter narrows what the user may see anyway, so a region outside their scope simply
+    lists nothing; the region tree itself is public (NBS codes), so an unknown code can be told
+    apart and is refused. Blank means no filter (None).
     """
     value = (value or "").strip()
     if not value:
@@ -84,9 +85,7 @@ def region_filter_prefix(*, user, value: str | None, field: str = "region") -> s
     if not (value.isdigit() and 2 <= len(value) <= 12):
         raise InvalidInput(REGION_CODE_INVALID.format(value=value), field=field)
     code = value.ljust(12, "0")
-    scope = user_scope(user)
-    above_scope = bool(scope.region_code) and scope.region_code.startswith(region_prefix(code))
-    if not (scope.covers_region(code) or above_scope) or not Region.objects.filter(code=code):
+    if not Region.objects.filter(code=code).exists():
         raise InvalidInput(REGION_NOT_FOUND.format(code=value), field=field)
     return region_prefix(code)
 
