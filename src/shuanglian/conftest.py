@@ -4,6 +4,7 @@ Regions: Gansu → 天水市 → 秦安县 → its 17 townships → the villages
 from the file the project ships, loaded once per test database.
 """
 
+import datetime as dt
 import os
 
 import pytest
@@ -90,14 +91,51 @@ def viewer(regions):
     return _user("viewer", "viewer", QINAN)
 
 
-@pytest.fixture
-def unit_admin(regions):
-    return _user("unitadmin", "unit_admin")
+PERSONA_UNIT = "秦安县妇女联合会"
 
 
 @pytest.fixture
-def cadre_user(regions):
-    return _user("cadre", "cadre")
+def persona_unit(admin_user):
+    """县妇联: the unit of the unit administrator and the cadre personas, a member unit of 暖泉村."""
+    from shuanglian.pairings.services import village_pairing_create
+    from shuanglian.units.services import unit_create
+
+    unit = unit_create(
+        actor=admin_user,
+        name=PERSONA_UNIT,
+        short_name="县妇联",
+        kind="party_government",
+        level="county",
+        home_region_code=QINAN,
+        leader_name="",
+        leader_post="",
+    )
+    village_pairing_create(
+        actor=admin_user,
+        unit=unit,
+        village_code=NUANQUAN,
+        role="member",
+        start_date=dt.date(2012, 3, 1),
+    )
+    return unit
+
+
+@pytest.fixture
+def unit_admin(persona_unit):
+    """The administrator of 县妇联."""
+    return _user("unitadmin", "unit_admin", unit=persona_unit)
+
+
+@pytest.fixture
+def cadre_user(persona_unit, admin_user):
+    """马秀英, a cadre of 县妇联, with her account; pair households to her in the test."""
+    from shuanglian.units.services import cadre_create
+
+    user = _user("cadre", "cadre")
+    cadre = cadre_create(actor=admin_user, unit=persona_unit, name="马秀英", position="干事")
+    cadre.user = user
+    cadre.save(update_fields=["user"])
+    return user
 
 
 @pytest.fixture

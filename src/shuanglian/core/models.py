@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("login")
     LOGIN_FAILED = "login_failed", _("failed login")
     LOGOUT = "logout", _("logout")
+    LOCKOUT = "lockout", _("account locked")
+    PASSWORD = "password", _("password change")
     PERMISSION = "permission", _("permission change")
 
 
@@ -90,6 +92,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
+    # Where the object lives (a village, a unit's home region): what lets a region officer search
+    # the trail of their own area.
+    region_code = models.CharField(max_length=12, blank=True, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(
         max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
@@ -99,7 +104,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor_username", "action", "at"], name="audit_user_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
