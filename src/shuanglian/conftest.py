@@ -96,7 +96,7 @@ PERSONA_UNIT = "秦安县妇女联合会"
 
 @pytest.fixture
 def persona_unit(admin_user):
-    """县妇联: the unit of the unit administrator and the cadre personas, a member unit of 暖泉村."""
+    """县妇联: the unit of the unit administrator and cadre personas, a member unit of 暖泉村."""
     from shuanglian.pairings.services import village_pairing_create
     from shuanglian.units.services import unit_create
 

@@ -25,7 +25,7 @@ CATEGORY_UNKNOWN = _("{value} is not a household category.")
 
 
 def visible_households(user) -> QuerySet[Household]:
-    return Household.objects.filter(user_scope(user).region_q("village_id"))
+    return Household.objects.filter(user_scope(user).household_q())
 
 
 def household_list(

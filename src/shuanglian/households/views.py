@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import can_write, require_any_write, require_write, user_scope
+from shuanglian.core.access import (
+    can_write,
+    may_write_pairing,
+    require_any_write,
+    require_write,
+    user_scope,
+)
 from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.core.forms import submit
 from shuanglian.households import selectors, services
@@ -83,6 +89,9 @@ def household_detail(request, pk):
         "detail": detail,
         "household": household,
         "can_write": can_write(request.user, household.village_id),
+        "can_pair": may_write_pairing(
+            request.user, unit_id=None, village_code=household.village_id
+        ),
         "today": dt.date.today(),
     }
     return render(request, "households/detail.html", context)

@@ -18,7 +18,7 @@ def visible_village_pairings(user) -> QuerySet[VillagePairing]:
 
 
 def visible_household_pairings(user) -> QuerySet[HouseholdPairing]:
-    return HouseholdPairing.objects.filter(user_scope(user).region_q("household__village_id"))
+    return HouseholdPairing.objects.filter(user_scope(user).household_q("household__"))
 
 
 def village_pairing_get(*, user, pk) -> VillagePairing:

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import require_write
+from shuanglian.core.access import require_pairing_write
 from shuanglian.core.audit import audit, audit_create
 from shuanglian.core.errors import Conflict, InvalidInput
 from shuanglian.core.models import AuditAction
@@ -68,7 +68,7 @@ def village_pairing_create(
     *, actor, unit: Unit, village_code: str, role: str, start_date: dt.date
 ) -> VillagePairing:
     village = _village(actor, village_code)
-    require_write(actor, village.code)
+    require_pairing_write(actor, unit_id=unit.pk, village_code=village.code)
     if role not in VillageRole.values:
         raise InvalidInput(PAIRING_ROLE_INVALID.format(value=role), field="role")
     # Lock the village's active pairings so two concurrent requests cannot both pass the checks.
@@ -114,7 +114,7 @@ def village_pairing_create(
 @transaction.atomic
 def village_pairing_end(*, actor, pairing: VillagePairing, end_date: dt.date) -> VillagePairing:
     """End a unit's pairing with a village, and its cadres' pairings with households there."""
-    require_write(actor, pairing.village_id)
+    require_pairing_write(actor, unit_id=pairing.unit_id, village_code=pairing.village_id)
     _check_end(pairing, end_date)
     pairing.end_date = end_date
     pairing.save(update_fields=["end_date", "updated_at"])
@@ -155,7 +155,7 @@ def household_pairing_assign(
     A household has at most one active cadre: the current pairing, if any, ends the day the new
     one starts. A start before the current pairing's start would overlap it and is refused.
     """
-    require_write(actor, household.village_id)
+    require_pairing_write(actor, unit_id=cadre.unit_id, village_code=household.village_id)
     if not cadre.is_active:
         raise InvalidInput(CADRE_INACTIVE.format(cadre=cadre), field="cadre")
     unit_paired = VillagePairing.objects.filter(
@@ -208,7 +208,9 @@ def household_pairing_assign(
 def household_pairing_end(
     *, actor, pairing: HouseholdPairing, end_date: dt.date
 ) -> HouseholdPairing:
-    require_write(actor, pairing.household.village_id)
+    require_pairing_write(
+        actor, unit_id=pairing.cadre.unit_id, village_code=pairing.household.village_id
+    )
     _check_end(pairing, end_date)
     _end_household_pairing(actor, pairing, end_date)
     return pairing

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import require_any_write, require_write
+from shuanglian.core.access import require_any_write, require_pairing_write
 from shuanglian.core.forms import submit
 from shuanglian.households.selectors import household_get, households_with_current_cadre
 from shuanglian.pairings import selectors, services
@@ -66,7 +66,7 @@ def village_create(request, unit_pk):
 @login_required
 def village_end(request, pk):
     pairing = selectors.village_pairing_get(user=request.user, pk=pk)
-    require_write(request.user, pairing.village_id)
+    require_pairing_write(request.user, unit_id=pairing.unit_id, village_code=pairing.village_id)
     default = reverse("units:detail", args=[pairing.unit_id])
     form = EndForm(request.POST or None)
     outcome = submit(
@@ -90,7 +90,8 @@ def village_end(request, pk):
 @login_required
 def household_assign(request, household_pk):
     household = household_get(user=request.user, pk=household_pk)
-    require_write(request.user, household.village_id)
+    # The unit is known once a cadre is chosen; the service checks it.
+    require_pairing_write(request.user, unit_id=None, village_code=household.village_id)
     current = households_with_current_cadre(user=request.user, households=[household]).get(
         household.pk
     )
@@ -124,7 +125,9 @@ def household_assign(request, household_pk):
 @login_required
 def household_end(request, pk):
     pairing = selectors.household_pairing_get(user=request.user, pk=pk)
-    require_write(request.user, pairing.household.village_id)
+    require_pairing_write(
+        request.user, unit_id=pairing.cadre.unit_id, village_code=pairing.household.village_id
+    )
     default = reverse("households:detail", args=[pairing.household_id])
     form = EndForm(request.POST or None)
     outcome = submit(

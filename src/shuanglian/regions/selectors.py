@@ -97,7 +97,8 @@ def region_roots(*, user) -> list[Region]:
         return list(Region.objects.filter(level=Level.PROVINCE))
     if scope.region_code:
         return list(Region.objects.filter(code=scope.region_code))
-    return []
+    # Unit administrators and cadres start from the villages they work in.
+    return list(Region.objects.filter(scope.region_q("code")).order_by("code"))
 
 
 def region_ancestors(*, user, region: Region) -> list[tuple[Region, bool]]:
@@ -133,8 +134,11 @@ def region_children(*, user, region: Region) -> list[RegionCounts]:
         return prefix.ljust(12, "0")
 
     inside = region.prefix
+    scope = user_scope(user)
     units = (
-        VillagePairing.objects.filter(prefix_q("village_id", inside), end_date__isnull=True)
+        VillagePairing.objects.filter(
+            prefix_q("village_id", inside), scope.region_q("village_id"), end_date__isnull=True
+        )
         .annotate(child=Substr("village_id", 1, width))
         .values("child")
         .annotate(n=Count("unit_id", distinct=True))
@@ -144,7 +148,9 @@ def region_children(*, user, region: Region) -> list[RegionCounts]:
             target.units = row["n"]
     cadres = (
         HouseholdPairing.objects.filter(
-            prefix_q("household__village_id", inside), end_date__isnull=True
+            prefix_q("household__village_id", inside),
+            scope.household_q("household__"),
+            end_date__isnull=True,
         )
         .annotate(child=Substr("household__village_id", 1, width))
         .values("child")
@@ -154,7 +160,7 @@ def region_children(*, user, region: Region) -> list[RegionCounts]:
         if (target := rows.get(child_code(row["child"]))) is not None:
             target.cadres = row["n"]
     households = (
-        Household.objects.filter(prefix_q("village_id", inside))
+        Household.objects.filter(prefix_q("village_id", inside), scope.household_q())
         .annotate(child=Substr("village_id", 1, width))
         .values("child", "category")
         .annotate(n=Count("id"))
@@ -168,23 +174,28 @@ def region_children(*, user, region: Region) -> list[RegionCounts]:
 def region_totals(*, user, region: Region) -> RegionCounts:
     """The same counts for the region itself."""
     inside = region.prefix
+    scope = user_scope(user)
     totals = RegionCounts(region=region)
     totals.units = (
-        VillagePairing.objects.filter(prefix_q("village_id", inside), end_date__isnull=True)
+        VillagePairing.objects.filter(
+            prefix_q("village_id", inside), scope.region_q("village_id"), end_date__isnull=True
+        )
         .values("unit_id")
         .distinct()
         .count()
     )
     totals.cadres = (
         HouseholdPairing.objects.filter(
-            prefix_q("household__village_id", inside), end_date__isnull=True
+            prefix_q("household__village_id", inside),
+            scope.household_q("household__"),
+            end_date__isnull=True,
         )
         .values("cadre_id")
         .distinct()
         .count()
     )
     for row in (
-        Household.objects.filter(prefix_q("village_id", inside))
+        Household.objects.filter(prefix_q("village_id", inside), scope.household_q())
         .values("category")
         .annotate(n=Count("id"))
     ):

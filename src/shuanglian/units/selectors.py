@@ -18,15 +18,24 @@ UNIT_LEVEL_INVALID = _("{value} is not a unit level.")
 
 
 def visible_units(user) -> QuerySet[Unit]:
-    """Units based in the user's region, and units from elsewhere paired with its villages."""
+    """Units based in the user's region, and units from elsewhere paired with its villages.
+
+    A unit administrator sees the unit and the other units of its villages; a cadre the cadre's
+    own unit.
+    """
     scope = user_scope(user)
     if scope.everything:
         return Unit.objects.all()
     if scope.nothing:
         return Unit.objects.none()
+    if scope.cadre_account_id:
+        return Unit.objects.filter(cadres__user_id=scope.cadre_account_id)
     paired_here = VillagePairing.objects.filter(
         scope.region_q("village_id"), unit_id=OuterRef("pk")
     )
+    if scope.unit_id:
+        paired_now = paired_here.filter(end_date__isnull=True)
+        return Unit.objects.filter(Q(pk=scope.unit_id) | Q(Exists(paired_now)))
     return Unit.objects.filter(scope.region_q("home_region_id") | Q(Exists(paired_here)))
 
 
@@ -71,7 +80,7 @@ def unit_get(*, user, pk) -> Unit:
 
 def unit_cadres(*, user, unit: Unit) -> list[Cadre]:
     """The unit's cadres with how many of the user's households each is currently paired with."""
-    in_scope = user_scope(user).region_q("household_pairings__household__village_id")
+    in_scope = user_scope(user).household_q("household_pairings__household__")
     active = Count(
         "household_pairings",
         filter=Q(household_pairings__end_date__isnull=True) & in_scope,
@@ -87,6 +96,17 @@ def unit_village_pairings(*, user, unit: Unit) -> list[VillagePairing]:
 
 
 def visible_cadres(user) -> QuerySet[Cadre]:
+    """Cadres of the units the user sees; a unit administrator's own cadres, and the cadres now
+    responsible for households of the unit's villages; a cadre only themself.
+    """
+    scope = user_scope(user)
+    if scope.cadre_account_id:
+        return Cadre.objects.filter(user_id=scope.cadre_account_id)
+    if scope.unit_id:
+        helping = HouseholdPairing.objects.filter(
+            scope.household_q("household__"), end_date__isnull=True
+        ).values("cadre_id")
+        return Cadre.objects.filter(Q(unit_id=scope.unit_id) | Q(pk__in=helping))
     return Cadre.objects.filter(unit__in=visible_units(user))
 
 
@@ -103,18 +123,23 @@ def cadre_household_pairings(*, user, cadre: Cadre) -> list[HouseholdPairing]:
     A county unit's cadre may be paired in several townships: a township officer sees the cadre
     but not the households of the other townships.
     """
-    pairings = cadre.household_pairings.filter(user_scope(user).region_q("household__village_id"))
+    pairings = cadre.household_pairings.filter(user_scope(user).household_q("household__"))
     return list(pairings.select_related("household", "household__village").order_by(*CURRENT_FIRST))
 
 
 def cadres_for_village(*, user, village_code: str) -> QuerySet[Cadre]:
-    """Cadres who may take on a household of the village: active, of a unit paired with it now."""
+    """Cadres who may take on a household of the village: active, of a unit paired with it now.
+
+    A unit administrator chooses among the unit's own cadres only.
+    """
     paired = VillagePairing.objects.filter(
         unit_id=OuterRef("unit_id"), village_id=village_code, end_date__isnull=True
     )
+    cadres = visible_cadres(user)
+    if unit_id := user_scope(user).unit_id:
+        cadres = cadres.filter(unit_id=unit_id)
     return (
-        visible_cadres(user)
-        .filter(Exists(paired), is_active=True)
+        cadres.filter(Exists(paired), is_active=True)
         .select_related("unit")
         .order_by("unit__name", "name", "id")
     )

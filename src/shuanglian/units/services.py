@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import require_write
+from shuanglian.core.access import require_unit_write, require_write
 from shuanglian.core.audit import audit_create, audit_update, snapshot
 from shuanglian.core.errors import Conflict, InvalidInput
 from shuanglian.core.personal import apply_id_number, apply_phone, seal_id_number, seal_phone
@@ -45,12 +45,17 @@ def _choice(value: str, choices, message, field: str) -> str:
 
 
 def _unit_values(
-    actor, *, name, short_name, kind, level, home_region_code, leader_name, leader_post
+    actor, *, name, short_name, kind, level, home_region_code, leader_name, leader_post, unit=None
 ):
     name = (name or "").strip()
     if not name:
         raise InvalidInput(UNIT_NAME_REQUIRED, field="name")
-    region = region_for_input(user=actor, code=home_region_code, field="home_region")
+    if unit is not None and (home_region_code or "").strip() == unit.home_region_id:
+        # Staying where it is: a unit administrator edits the unit without seeing its region.
+        region = unit.home_region
+    else:
+        region = region_for_input(user=actor, code=home_region_code, field="home_region")
+        require_write(actor, region.code)
     return {
         "name": name,
         "short_name": (short_name or "").strip(),
@@ -99,7 +104,6 @@ def unit_create(
         leader_name=leader_name,
         leader_post=leader_post,
     )
-    require_write(actor, values["home_region"].code)
     unit = Unit(**values)
     _save_unit(unit)
     audit_create(actor=actor, obj=unit, fields=UNIT_FIELDS)
@@ -119,7 +123,7 @@ def unit_update(
     leader_name: str = "",
     leader_post: str = "",
 ) -> Unit:
-    require_write(actor, unit.home_region_id)
+    require_unit_write(actor, unit)
     values = _unit_values(
         actor,
         name=name,
@@ -129,8 +133,8 @@ def unit_update(
         home_region_code=home_region_code,
         leader_name=leader_name,
         leader_post=leader_post,
+        unit=unit,
     )
-    require_write(actor, values["home_region"].code)
     before = snapshot(unit, UNIT_FIELDS)
     for key, value in values.items():
         setattr(unit, key, value)
@@ -176,7 +180,7 @@ def cadre_create(
     phone: str = "",
     id_number: str = "",
 ) -> Cadre:
-    require_write(actor, unit.home_region_id)
+    require_unit_write(actor, unit)
     cadre = Cadre(unit=unit, **_cadre_values(name=name, position=position, rank=rank))
     apply_phone(cadre, seal_phone(phone) if phone.strip() else None)
     if id_number.strip():
@@ -204,7 +208,7 @@ def cadre_update(
     id_number=_UNCHANGED,
 ) -> Cadre:
     """Update a cadre. Phone and ID number change only when given ("" clears them)."""
-    require_write(actor, cadre.unit.home_region_id)
+    require_unit_write(actor, cadre.unit)
     before = snapshot(cadre, CADRE_FIELDS)
     for key, value in _cadre_values(name=name, position=position, rank=rank).items():
         setattr(cadre, key, value)

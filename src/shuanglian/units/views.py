@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import can_write, require_any_write, require_write, user_scope
+from shuanglian.core.access import (
+    may_write_pairing,
+    may_write_unit,
+    require_any_write,
+    require_unit_write,
+    user_scope,
+)
 from shuanglian.core.errors import InvalidInput
 from shuanglian.core.forms import submit
 from shuanglian.units import selectors, services
@@ -83,10 +89,16 @@ def unit_detail(request, pk):
         "unit": unit,
         "cadres": selectors.unit_cadres(user=request.user, unit=unit),
         "pairings": [
-            (pairing, pairing.is_active and can_write(request.user, pairing.village_id))
+            (
+                pairing,
+                pairing.is_active
+                and may_write_pairing(
+                    request.user, unit_id=pairing.unit_id, village_code=pairing.village_id
+                ),
+            )
             for pairing in pairings
         ],
-        "can_write": can_write(request.user, unit.home_region_id),
+        "can_write": may_write_unit(request.user, unit),
         "can_pair": scope.writable,
     }
     return render(request, "units/detail.html", context)
@@ -95,7 +107,7 @@ def unit_detail(request, pk):
 @login_required
 def unit_update(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk)
-    require_write(request.user, unit.home_region_id)
+    require_unit_write(request.user, unit)
     title = _("Edit unit {name}").format(name=unit.name)
     initial = {
         "name": unit.name,
@@ -128,7 +140,7 @@ def unit_update(request, pk):
 @login_required
 def cadre_create(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk)
-    require_write(request.user, unit.home_region_id)
+    require_unit_write(request.user, unit)
     form = CadreForm(request.POST or None)
     outcome = submit(
         request,
@@ -156,10 +168,18 @@ def cadre_detail(request, pk):
     context = {
         "cadre": cadre,
         "pairings": [
-            (pairing, pairing.is_active and can_write(request.user, pairing.household.village_id))
+            (
+                pairing,
+                pairing.is_active
+                and may_write_pairing(
+                    request.user,
+                    unit_id=cadre.unit_id,
+                    village_code=pairing.household.village_id,
+                ),
+            )
             for pairing in pairings
         ],
-        "can_write": can_write(request.user, cadre.unit.home_region_id),
+        "can_write": may_write_unit(request.user, cadre.unit),
     }
     return render(request, "units/cadre_detail.html", context)
 
@@ -167,7 +187,7 @@ def cadre_detail(request, pk):
 @login_required
 def cadre_update(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    require_write(request.user, cadre.unit.home_region_id)
+    require_unit_write(request.user, cadre.unit)
     title = _("Edit cadre {name}").format(name=cadre.name)
     initial = {
         "name": cadre.name,

@@ -11,12 +11,14 @@ from shuanglian.core.access import WRITE_FORBIDDEN
 from shuanglian.core.idcard import ID_CHECKSUM, ID_DATE, ID_PROVINCE, build_id, mask_id
 from shuanglian.core.models import AuditEvent
 from shuanglian.core.pagination import CURSOR_INVALID
+from shuanglian.core.phone import PHONE_INVALID
 from shuanglian.households import selectors, services
-from shuanglian.households.models import Household, IncomeRecord, Member
+from shuanglian.households.models import Household, IncomeRecord, Member, Sex
 from shuanglian.households.tests import factories as f
 from shuanglian.pairings.tests import factories as pf
+from shuanglian.regions.models import Level
 from shuanglian.regions.selectors import REGION_CODE_INVALID, REGION_NOT_FOUND
-from shuanglian.regions.tests.pages import normalised
+from shuanglian.regions.tests.pages import normalised, zh
 from shuanglian.units.tests import factories as uf
 
 LONGCHENG_VILLAGE = "620522103200"  # 常营村, 陇城镇
@@ -32,9 +34,10 @@ def page_body(response, url) -> str:
     return CSRF.sub(r"\1", response.content.decode()).replace(url, "<url>")
 
 
-def zh(constant, **kw) -> str:
+def in_chinese(label) -> str:
+    """A lazy label (a level, a sex) as the Chinese page shows it."""
     with translation.override("zh-hans"):
-        return str(constant).format(**kw)
+        return str(label)
 
 
 def full_width(text: str) -> str:
@@ -216,7 +219,15 @@ def test_viewer_reads_but_every_write_page_is_403(pages, viewer, household, pair
 
 
 def test_users_without_scope_cannot_create(pages, cadre_user, regions):
-    assert pages(cadre_user).get(reverse("households:create")).status_code == 403
+    web = pages(cadre_user)
+    before = counts()
+    for response in (
+        web.get(reverse("households:create")),
+        web.post(reverse("households:create"), create_data()),
+    ):
+        assert response.status_code == 403
+        assert zh(WRITE_FORBIDDEN) in response.content.decode()
+    assert counts() == before
 
 
 def test_anonymous_is_sent_to_login(pages, household):
@@ -452,9 +463,19 @@ def test_create_refuses_a_duplicate_person(pages, admin_user, household):
     response = web.post(reverse("households:create"), create_data(id_number=existing_id))
     assert response.status_code == 409
     body = response.content.decode()
+    assert duplicate_message(existing_id, household) in body
     assert household.number in body
     assert mask_id(existing_id) in body
     assert counts() == before
+
+
+def duplicate_message(id_number: str, household) -> str:
+    return zh(
+        services.MEMBER_DUPLICATE,
+        masked=mask_id(id_number),
+        number=household.number,
+        village=household.village,
+    )
 
 
 def test_create_refuses_a_township(pages, admin_user, regions):
@@ -463,8 +484,13 @@ def test_create_refuses_a_township(pages, admin_user, regions):
         reverse("households:create"), create_data(village=GUOJIA_TOWNSHIP)
     )
     assert response.status_code == 400
-    assert GUOJIA_TOWNSHIP in response.content.decode()
-    assert "郭嘉镇" in response.content.decode()
+    expected = zh(
+        services.HOUSEHOLD_VILLAGE_LEVEL,
+        name="郭嘉镇",
+        code=GUOJIA_TOWNSHIP,
+        level=in_chinese(Level.TOWNSHIP.label),
+    )
+    assert expected in response.content.decode()
     assert counts() == before
 
 
@@ -537,9 +563,11 @@ def test_update_refuses_a_bad_phone(pages, town_officer, household):
         reverse("households:update", args=[household.pk]), update_data(phone="12345678901")
     )
     assert response.status_code == 400
+    assert zh(PHONE_INVALID, value="123****8901") in response.content.decode()
     assert "12345678901" not in response.content.decode()
     household.refresh_from_db()
     assert household.category == "poor"
+    assert household.phone_masked == "138****5678"
     assert counts() == before
 
 
@@ -586,6 +614,7 @@ def test_member_create_refuses_a_person_of_another_household(
     )
     assert response.status_code == 409
     body = response.content.decode()
+    assert duplicate_message(person, far_household) in body
     assert far_household.number in body and mask_id(person) in body
     assert counts() == before
 
@@ -597,7 +626,8 @@ def test_member_create_refuses_a_birth_date_that_contradicts_the_id(pages, admin
         member_form_data(birth_date="2001-09-02"),
     )
     assert response.status_code == 400
-    assert "2001-09-01" in response.content.decode()
+    expected = zh(services.MEMBER_BIRTH_MISMATCH, given="2001-09-02", derived="2001-09-01")
+    assert expected in response.content.decode()
     assert counts() == before
 
 
@@ -629,6 +659,12 @@ def test_member_update_with_a_kept_id_still_checks_the_sex(pages, town_officer, 
         member_form_data(name="王建祥", relation="spouse", id_number="", sex=wrong),
     )
     assert response.status_code == 400
+    expected = zh(
+        services.MEMBER_SEX_MISMATCH,
+        given=in_chinese(Sex(wrong).label),
+        derived=in_chinese(Sex(spouse.sex).label),
+    )
+    assert expected in response.content.decode()
     assert counts() == before
     spouse.refresh_from_db()
     assert spouse.sex != wrong
@@ -645,6 +681,65 @@ def test_member_update_replaces_the_id(pages, town_officer, household):
     spouse.refresh_from_db()
     assert spouse.reveal_id_number() == new_id
     assert (spouse.birth_date, spouse.sex) == (dt.date(1971, 3, 4), "female")
+
+
+def test_member_update_refuses_an_id_active_in_another_household(
+    pages, admin_user, town_officer, household
+):
+    other = f.household(actor=admin_user, head_name="赵四")
+    spouse = spouse_of(household)
+    stored = (
+        spouse.id_number_index,
+        spouse.id_number_masked,
+        spouse.reveal_id_number(),
+        spouse.sex,
+        spouse.birth_date,
+        spouse.name,
+        spouse.health,
+    )
+    person = head_of(other).reveal_id_number()
+    before = counts()
+    web = pages(town_officer)
+    response = web.post(
+        reverse("households:member_update", args=[spouse.pk]),
+        member_form_data(name="王建国", relation="spouse", id_number=person, health="disabled"),
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert duplicate_message(person, other) in body
+    assert other.number in body and mask_id(person) in body
+    assert person not in body  # Pages checks it too, for every stored and typed number
+    assert counts() == before  # no member, and no audit row, written
+    spouse.refresh_from_db()
+    assert (
+        spouse.id_number_index,
+        spouse.id_number_masked,
+        spouse.reveal_id_number(),
+        spouse.sex,
+        spouse.birth_date,
+        spouse.name,
+        spouse.health,
+    ) == stored
+    assert head_of(other).reveal_id_number() == person
+
+
+def test_member_update_may_take_an_id_of_someone_who_has_left(
+    pages, admin_user, town_officer, household, far_household
+):
+    """Only an active membership blocks: a person who left another household may be recorded."""
+    leaver = f.member(actor=admin_user, household=far_household, name="钱七", relation="son")
+    person = leaver.reveal_id_number()
+    services.member_end(
+        actor=admin_user, member=leaver, ended_on=dt.date(2013, 5, 1), reason="moved_out"
+    )
+    spouse = spouse_of(household)
+    response = pages(town_officer).post(
+        reverse("households:member_update", args=[spouse.pk]),
+        member_form_data(name="王建祥", relation="spouse", id_number=person),
+    )
+    assert response.status_code == 302
+    spouse.refresh_from_db()
+    assert spouse.reveal_id_number() == person
 
 
 def test_member_end_and_the_head_cannot_leave(pages, town_officer, household):

@@ -1,13 +1,19 @@
 import datetime as dt
 
 import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shuanglian.conftest import GUOJIA, HUAIMIAO, NUANQUAN
 from shuanglian.households.tests import factories as households
+from shuanglian.pairings.forms import VILLAGE_CODE_FORMAT
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing, VillageRole
 from shuanglian.pairings.services import (
     HOUSEHOLD_PAIRING_OVERLAP,
+    HOUSEHOLD_PAIRING_SAME,
+    PAIRING_ALREADY_ENDED,
     PAIRING_END_BEFORE_START,
     PAIRING_NOT_VILLAGE,
     VILLAGE_LEAD_TAKEN,
@@ -218,6 +224,19 @@ def test_malformed_village_code(login, admin_user, data):
         {"village": "62052210", "role": VillageRole.MEMBER, "start_date": "2013-01-01"},
     )
     assert response.status_code == 400
+    assert zh(VILLAGE_CODE_FORMAT) in text(response)
+    assert counts() == before
+
+
+@pytest.mark.parametrize("typed", ["62052210420a", "6205221042000", "暖泉村"])
+def test_village_code_must_be_twelve_digits(login, admin_user, data, typed):
+    before = counts()
+    response = login(admin_user).post(
+        url("village_create", data["idle"].pk),
+        {"village": typed, "role": VillageRole.MEMBER, "start_date": "2013-01-01"},
+    )
+    assert response.status_code == 400
+    assert zh(VILLAGE_CODE_FORMAT) in text(response)
     assert counts() == before
 
 
@@ -246,6 +265,25 @@ def test_end_a_village_pairing_before_it_started(login, admin_user, data):
     expected = zh(PAIRING_END_BEFORE_START, end=dt.date(2011, 1, 1), start=START)
     assert expected in text(response)
     assert counts() == before
+
+
+@pytest.mark.parametrize("kind", ["village", "household"])
+def test_ending_an_ended_pairing_again_is_refused(login, admin_user, data, kind):
+    from shuanglian.pairings.services import household_pairing_end, village_pairing_end
+
+    if kind == "village":
+        pairing = data["lead_pairing"]
+        village_pairing_end(actor=admin_user, pairing=pairing, end_date=START)
+    else:
+        pairing = data["pairing"]
+        household_pairing_end(actor=admin_user, pairing=pairing, end_date=START)
+    before = counts()
+    response = login(admin_user).post(url(f"{kind}_end", pairing.pk), {"end_date": "2013-01-01"})
+    assert response.status_code == 400
+    assert counts() == before
+    pairing.refresh_from_db()
+    assert pairing.end_date == START
+    assert zh(PAIRING_ALREADY_ENDED) in text(response)
 
 
 def test_ended_pairing_shows_no_form(login, admin_user, data):
@@ -320,7 +358,68 @@ def test_assign_a_cadre_of_an_unpaired_unit_is_refused(login, admin_user, data):
         {"cadre": data["outsider"].pk, "start_date": "2013-01-01"},
     )
     assert response.status_code == 400
+    # The choices hold only cadres of units paired with the village, so the form refuses it
+    # before the service could say CADRE_UNIT_NOT_PAIRED.
+    assert not_a_choice() in text(response)
     assert counts() == before
+    data["pairing"].refresh_from_db()
+    assert data["pairing"].is_active
+
+
+def not_a_choice() -> str:
+    """The form's refusal of a cadre who is not among the choices offered."""
+    return zh(forms.ModelChoiceField.default_error_messages["invalid_choice"])
+
+
+def test_assign_an_inactive_cadre_is_refused(login, admin_user, data):
+    before = counts()
+    response = login(admin_user).post(
+        url("household_assign", data["household"].pk),
+        {"cadre": data["retired"].pk, "start_date": "2013-01-01"},
+    )
+    assert response.status_code == 400
+    # Inactive cadres are not offered, so the form refuses it before CADRE_INACTIVE.
+    assert not_a_choice() in text(response)
+    assert counts() == before
+
+
+def test_assign_the_current_cadre_again_is_refused(login, town_officer, data):
+    before = counts()
+    response = login(town_officer).post(
+        url("household_assign", data["household"].pk),
+        {"cadre": data["first"].pk, "start_date": "2013-01-01"},
+    )
+    assert response.status_code == 409
+    assert zh(HOUSEHOLD_PAIRING_SAME, cadre="王建祥") in text(response)
+    assert counts() == before
+    data["pairing"].refresh_from_db()
+    assert data["pairing"].is_active and data["pairing"].start_date == START
+
+
+def test_assign_page_queries_do_not_grow_with_cadres(
+    login, admin_user, town_officer, data, django_assert_num_queries
+):
+    address = url("household_assign", data["household"].pk)
+    personas = (admin_user, town_officer)
+    few = {}
+    for persona in personas:
+        client = login(persona)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        few[persona] = len(queries)
+    for n in range(12):
+        unit = data["lead"] if n % 2 else data["member"]
+        units.cadre(actor=admin_user, unit=unit, name=f"干部{n}", position=f"科员{n}")
+    for persona in personas:
+        client = login(persona)
+        with django_assert_num_queries(few[persona]):
+            response = client.get(address)
+        page = text(response)
+        assert page.count('<option value="') == 1 + 2 + 12  # the empty choice, 2 + 12 cadres
+        assert "干部11（天水市人大，科员11）" in page
+        with django_assert_num_queries(few[persona] + 1):  # the form's lookup of the choice
+            response = client.post(address, {"cadre": data["outsider"].pk, "start_date": ""})
+        assert response.status_code == 400
 
 
 def test_assign_without_any_paired_unit(login, admin_user, data):

@@ -50,7 +50,9 @@ def test_search_by_short_name_within_scope(county_officer, other_town_officer):
     assert selectors.region_search(user=other_town_officer, q="暖泉") == []
 
 
-def test_roots_follow_scope(admin_user, county_officer, unit_admin):
+def test_roots_follow_scope(admin_user, county_officer, unit_admin, cadre_user):
     assert [r.code for r in selectors.region_roots(user=county_officer)] == [QINAN]
     assert "620000000000" in [r.code for r in selectors.region_roots(user=admin_user)]
-    assert selectors.region_roots(user=unit_admin) == []
+    # A unit administrator starts from the unit's villages; a cadre without households nowhere.
+    assert [r.code for r in selectors.region_roots(user=unit_admin)] == [NUANQUAN]
+    assert selectors.region_roots(user=cadre_user) == []

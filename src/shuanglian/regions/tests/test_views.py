@@ -201,3 +201,121 @@ def test_empty_search_shows_the_box(login, admin_user):
     response = login(admin_user).get(reverse("regions:search"))
     assert response.status_code == 200
     assert 'name="q"' in text(response)
+
+
+# The top of the drill-down: the province and the city.
+
+PROVINCE = "620000000000"
+TIANSHUI = "620500000000"
+QINZHOU = "620502000000"  # 秦州区: a county of 天水市 with nothing registered
+
+
+def test_drill_down_counts_from_the_province_to_qinan(login, admin_user, guojia_data):
+    client = login(admin_user)
+    everything = {
+        "units": 2,
+        "cadres": 1,
+        "general": 1,
+        "poor": 2,
+        "demonstration": 1,
+        "exited": 1,
+        "monitored": 1,
+        "total": 6,
+    }
+
+    province = client.get(detail(PROVINCE))
+    assert province.status_code == 200
+    page = text(province)
+    assert "甘肃省" in page and f'href="{detail(TIANSHUI)}"' in page
+    assert row_counts(province, TIANSHUI) == everything
+    assert 'id="total-households">6<' in page
+    assert 'id="total-units">2<' in page and 'id="total-cadres">1<' in page
+
+    city = client.get(detail(TIANSHUI))
+    assert city.status_code == 200
+    page = text(city)
+    assert "天水市" in page and f'href="{detail(QINAN)}"' in page
+    assert f'href="{detail(PROVINCE)}"' in page  # the breadcrumb back up
+    assert row_counts(city, QINAN) == everything
+    assert row_counts(city, QINZHOU) == dict.fromkeys(everything, 0)
+    assert 'id="total-households">6<' in page
+
+
+@pytest.mark.parametrize("persona", ["county_officer", "town_officer", "viewer"])
+def test_province_and_city_are_out_of_scope_below_them(login, request, persona, guojia_data):
+    client = login(request.getfixturevalue(persona))
+    assert_same_404(client, detail(PROVINCE), detail("639999000000"))
+    assert_same_404(client, detail(TIANSHUI), detail("629999000000"))
+
+
+def _region_queries(client, code) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(detail(code)).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("code", [PROVINCE, TIANSHUI, QINAN, GUOJIA, NUANQUAN])
+def test_region_page_queries_do_not_grow_with_children(
+    login, admin_user, guojia_data, code, django_assert_num_queries
+):
+    client = login(admin_user)
+    before = _region_queries(client, code)
+    # More rows under every child: households, units and cadres in many villages of 郭嘉镇.
+    from shuanglian.regions.models import Region
+
+    villages = list(
+        Region.objects.filter(parent_id=GUOJIA).order_by("code").values_list("code", flat=True)
+    )[:8]
+    assert len(villages) == 8
+    for n, village in enumerate(villages):
+        unit = units.unit(actor=admin_user, name=f"帮扶单位{n}", region=GUOJIA)
+        pairings.village_pairing(
+            actor=admin_user, unit=unit, village=village, role=VillageRole.MEMBER
+        )
+        for k in range(2):
+            household = households.household(
+                actor=admin_user, village=village, head_name=f"户主{n}{k}"
+            )
+            cadre = units.cadre(actor=admin_user, unit=unit, name=f"干部{n}{k}")
+            pairings.household_pairing(actor=admin_user, household=household, cadre=cadre)
+    if code == NUANQUAN:
+        pairing_unit = units.unit(actor=admin_user, name="县果业局")
+        pairings.village_pairing(
+            actor=admin_user, unit=pairing_unit, village=NUANQUAN, role=VillageRole.MEMBER
+        )
+    with django_assert_num_queries(before):
+        response = client.get(detail(code))
+    assert response.status_code == 200
+
+
+def test_region_pages_with_many_children_cost_the_same_as_with_few(login, admin_user, guojia_data):
+    """天水市 has 7 children, 秦安县 17, 郭嘉镇 35: the pages cost the same.
+
+    (The province has no ancestors, so its page skips the breadcrumb query: one fewer.)
+    """
+    client = login(admin_user)
+    costs = {code: _region_queries(client, code) for code in (TIANSHUI, QINAN, GUOJIA)}
+    assert len(set(costs.values())) == 1, costs
+    assert _region_queries(client, PROVINCE) <= costs[TIANSHUI]
+
+
+# Search costs.
+
+
+def test_search_queries_do_not_grow_with_results(login, admin_user, django_assert_num_queries):
+    client = login(admin_user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(reverse("regions:search"), {"q": NUANQUAN})
+    assert len(response.context["results"]) == 1
+    with django_assert_num_queries(len(one)):
+        response = client.get(reverse("regions:search"), {"q": "620522104"})
+    results = response.context["results"]
+    assert len(results) > 30
+    page = text(response)
+    assert "秦安县 · 郭嘉镇" in page  # grandparent and parent of each village, already loaded

@@ -2,6 +2,9 @@ import datetime as dt
 import re
 
 import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shuanglian.conftest import GUOJIA, LONGCHENG, NUANQUAN, QINAN
@@ -15,6 +18,7 @@ from shuanglian.regions.selectors import REGION_NOT_FOUND
 from shuanglian.regions.tests.pages import (
     assert_login_redirect,
     assert_same_404,
+    normalised,
     text,
     zh,
 )
@@ -147,6 +151,65 @@ def test_out_of_scope_is_like_nonexistent(login, other_town_officer, data):
     assert client.get(url("detail", data["other"].pk)).status_code == 200
 
 
+def _unit_state(unit):
+    unit.refresh_from_db()
+    return (
+        unit.name,
+        unit.short_name,
+        unit.kind,
+        unit.level,
+        unit.home_region_id,
+        unit.leader_name,
+    )
+
+
+def _cadre_state(cadre):
+    cadre.refresh_from_db()
+    return (
+        cadre.name,
+        cadre.position,
+        cadre.rank,
+        cadre.is_active,
+        cadre.phone_index,
+        cadre.phone_masked,
+        cadre.id_number_index,
+    )
+
+
+def test_out_of_scope_post_to_update_and_cadre_update_is_like_nonexistent(
+    login, other_town_officer, data
+):
+    """A full, valid payload sent to another town's unit or cadre: 404 as if absent; no change."""
+    from shuanglian.core.models import AuditEvent
+
+    client = login(other_town_officer)
+    unit, cadre = data["county"], data["cadre"]
+    unit_before, cadre_before = _unit_state(unit), _cadre_state(cadre)
+    events = AuditEvent.objects.count()
+
+    assert_same_404(client, url("update", unit.pk), url("update", MISSING), method="post")
+    assert_same_404(
+        client, url("cadre_update", cadre.pk), url("cadre_update", MISSING), method="post"
+    )
+    writes = {
+        "update": (unit.pk, unit_form(name="改名", home_region=LONGCHENG)),
+        "cadre_update": (
+            cadre.pk,
+            cadre_form(name="改名", phone="13987654321", clear_id_number="on", is_active=""),
+        ),
+    }
+    for name, (pk, payload) in writes.items():
+        hidden = client.post(url(name, pk), payload)
+        absent = client.post(url(name, MISSING), payload)
+        assert hidden.status_code == absent.status_code == 404, name
+        assert normalised(hidden, url(name, pk)) == normalised(absent, url(name, MISSING)), name
+        assert "改名" not in text(hidden)
+
+    assert _unit_state(unit) == unit_before
+    assert _cadre_state(cadre) == cadre_before
+    assert AuditEvent.objects.count() == events
+
+
 # The list.
 
 
@@ -211,6 +274,104 @@ def test_list_queries_are_bounded(login, admin_user, django_assert_max_num_queri
     with django_assert_max_num_queries(6):
         response = client.get(url("list"))
     assert text(response).count('href="/units/') >= 8
+
+
+def queries_of(client, address, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _more_units(admin_user, how_many: int, prefix: str):
+    """Units of the county and of 郭嘉镇, each with cadres and paired with 暖泉村."""
+    for n in range(how_many):
+        region = QINAN if n % 2 else GUOJIA
+        level = UnitLevel.COUNTY if n % 2 else UnitLevel.TOWNSHIP
+        unit = factories.unit(actor=admin_user, name=f"{prefix}{n}", region=region, level=level)
+        pairings.village_pairing(
+            actor=admin_user, unit=unit, village=NUANQUAN, role=VillageRole.MEMBER
+        )
+        for k in range(3):
+            factories.cadre(actor=admin_user, unit=unit, name=f"{prefix}干部{n}{k}")
+
+
+@pytest.mark.parametrize(
+    ("persona", "params"),
+    [
+        ("admin_user", {}),
+        ("town_officer", {}),
+        ("county_officer", {"region": "620522104"}),
+        ("county_officer", {"kind": UnitKind.PARTY_GOVERNMENT, "q": "单位"}),
+    ],
+)
+def test_list_queries_do_not_grow_with_units(
+    request, login, admin_user, data, persona, params, django_assert_num_queries
+):
+    client = login(request.getfixturevalue(persona))
+    _more_units(admin_user, 2, "单位")
+    few = queries_of(client, url("list"), params)
+    _more_units(admin_user, 10, "新单位")
+    with django_assert_num_queries(few):
+        response = client.get(url("list"), params)
+    assert response.status_code == 200
+    assert len(response.context["units"]) >= 12
+
+
+def test_detail_queries_do_not_grow_with_cadres_and_pairings(
+    login, admin_user, town_officer, data, django_assert_num_queries
+):
+    unit = data["county"]
+    villages = ["620522104201", "620522104202", "620522104204", "620522104205"]
+    personas = (admin_user, town_officer)
+    few = {persona: queries_of(login(persona), url("detail", unit.pk)) for persona in personas}
+    # Many more cadres, each with households, and the unit paired with more villages
+    # (one of those pairings ended: history is listed too).
+    for n, village in enumerate(villages):
+        pairing = pairings.village_pairing(actor=admin_user, unit=unit, village=village)
+        for k in range(2):
+            cadre = factories.cadre(
+                actor=admin_user, unit=unit, name=f"干部{n}{k}", phone=f"1391234{n}{k}00"
+            )
+            household = households.household(
+                actor=admin_user, village=village, head_name=f"户主{n}{k}"
+            )
+            pairings.household_pairing(actor=admin_user, household=household, cadre=cadre)
+        if n == 0:
+            pairing_services.village_pairing_end(
+                actor=admin_user, pairing=pairing, end_date=dt.date(2013, 1, 1)
+            )
+    for persona in personas:
+        client = login(persona)
+        with django_assert_num_queries(few[persona]):
+            response = client.get(url("detail", unit.pk))
+        assert response.status_code == 200
+        assert len(response.context["cadres"]) == 9
+        assert len(response.context["pairings"]) == 5
+
+
+def test_cadre_detail_queries_do_not_grow_with_household_pairings(
+    login, admin_user, town_officer, data, django_assert_num_queries
+):
+    cadre = data["cadre"]
+    personas = (admin_user, town_officer)
+    one = {
+        persona: queries_of(login(persona), url("cadre_detail", cadre.pk)) for persona in personas
+    }
+    made = []
+    for n in range(8):
+        household = households.household(actor=admin_user, village=NUANQUAN, head_name=f"户{n}")
+        made.append(pairings.household_pairing(actor=admin_user, household=household, cadre=cadre))
+    for pairing in made[:3]:
+        pairing_services.household_pairing_end(
+            actor=admin_user, pairing=pairing, end_date=dt.date(2013, 1, 1)
+        )
+    for persona in personas:
+        client = login(persona)
+        with django_assert_num_queries(one[persona]):
+            response = client.get(url("cadre_detail", cadre.pk))
+        assert response.status_code == 200
+        assert len(response.context["pairings"]) == 9
 
 
 # Units: create, detail, update.
@@ -292,6 +453,51 @@ def test_update_unit(login, county_officer, data):
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.name == "县委宣传部（新）" and unit.leader_name == "邵维基"
+
+
+def test_create_unit_without_a_name(login, admin_user, regions):
+    """A blank name never reaches the service (UNIT_NAME_REQUIRED): the form refuses it first."""
+    client = login(admin_user)
+    required = zh(forms.Field.default_error_messages["required"])
+    for blank in ("", "   "):
+        response = client.post(url("create"), unit_form(name=blank))
+        assert response.status_code == 400
+        assert required in text(response)
+        assert not Unit.objects.exists()
+
+
+def test_update_unit_to_a_blank_name(login, county_officer, data):
+    unit = data["county"]
+    before = _unit_state(unit)
+    response = login(county_officer).post(url("update", unit.pk), unit_form(name=" "))
+    assert response.status_code == 400
+    assert zh(forms.Field.default_error_messages["required"]) in text(response)
+    assert _unit_state(unit) == before
+
+
+def _invalid_choice(value: str) -> str:
+    """The form's refusal of a value outside the choices (CADRE_RANK_INVALID never shows)."""
+    return zh(forms.ChoiceField.default_error_messages["invalid_choice"]) % {"value": value}
+
+
+def test_create_cadre_with_an_unknown_rank(login, admin_user, data):
+    response = login(admin_user).post(
+        url("cadre_create", data["county"].pk), cadre_form(rank="marshal")
+    )
+    assert response.status_code == 400
+    assert _invalid_choice("marshal") in text(response)
+    assert Cadre.objects.count() == 1
+
+
+def test_update_cadre_with_an_unknown_rank(login, county_officer, data):
+    cadre = data["cadre"]
+    before = _cadre_state(cadre)
+    response = login(county_officer).post(
+        url("cadre_update", cadre.pk), cadre_form(name="王建祥", rank="marshal", is_active="on")
+    )
+    assert response.status_code == 400
+    assert _invalid_choice("marshal") in text(response)
+    assert _cadre_state(cadre) == before
 
 
 def test_update_unit_to_a_duplicate_name(login, admin_user, data):
@@ -419,6 +625,29 @@ def test_cadre_detail_hides_households_outside_the_scope(login, admin_user, town
     page = text(login(town_officer).get(url("cadre_detail", cadre.pk)))
     assert "孙旺奎" in page and "赵六" not in page
     assert "赵六" in text(login(admin_user).get(url("cadre_detail", cadre.pk)))
+
+
+def test_cadre_detail_keeps_ended_household_pairings(login, admin_user, town_officer, data):
+    cadre, household = data["cadre"], data["household"]
+    pairing = household.pairings.get()
+    pairing_services.household_pairing_end(
+        actor=admin_user, pairing=pairing, end_date=dt.date(2013, 6, 30)
+    )
+    current = households.household(actor=admin_user, village=NUANQUAN, head_name="赵四")
+    pairings.household_pairing(actor=admin_user, household=current, cadre=cadre)
+    response = login(town_officer).get(url("cadre_detail", cadre.pk))
+    assert response.status_code == 200
+    page = text(response)
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page.split('id="household-pairings"')[1], re.S)
+    ended = next(row for row in rows if household.number in row)
+    assert "孙旺奎" in ended
+    assert "2012-03-01" in ended and "2013-06-30" in ended
+    assert 'class="text-body-secondary"' in ended
+    assert reverse("pairings:household_end", args=[pairing.pk]) not in page
+    # The current pairing is listed first and can still be ended.
+    assert current.number in rows[1] and household.number in rows[2]
+    current_pairing = current.pairings.get()
+    assert reverse("pairings:household_end", args=[current_pairing.pk]) in page
 
 
 def test_update_cadre_keeps_phone_unless_changed(login, county_officer, data):
