@@ -2,8 +2,10 @@
 
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.security import django_auth
 
+from shuanglian.accounts.api import API_AUTH
+from shuanglian.accounts.api import router as auth_router
+from shuanglian.core.api import router as reveal_router
 from shuanglian.core.api_errors import ErrorShapedAPI
 from shuanglian.households.api import router as households_router
 from shuanglian.regions.api import router as regions_router
@@ -13,16 +15,20 @@ api = ErrorShapedAPI(
     title="Shuanglian API",
     version="1",
     description="Read access to regions, member units and households (双联), scoped to the "
-    'logged-in user. Personal data is masked. Errors: `{"message": ..., "extra": {...}}`.',
+    'logged-in user. Personal data is masked. Errors: `{"message": ..., "extra": {...}}`. '
+    "Authenticate with `Authorization: Bearer <token>` (POST /auth/token) or a browser session "
+    "(with the CSRF token on writes).",
     urls_namespace="api",
-    auth=django_auth,
+    auth=API_AUTH,
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
 
+api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
 api.add_router("/units", units_router)
 api.add_router("/households", households_router)
+api.add_router("", reveal_router)
 
 # Added last so that it only catches what no other route matched: a mistyped API address gets
 # the error shape instead of the HTML 404 page.

@@ -12,5 +12,6 @@ urlpatterns = [
     path("units/", include("shuanglian.units.urls")),
     path("households/", include("shuanglian.households.urls")),
     path("pairings/", include("shuanglian.pairings.urls")),
+    path("", include("shuanglian.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -188,3 +188,9 @@ def may_write_pairing(user, *, unit_id: int | None, village_code: str) -> bool:
 def require_pairing_write(user, *, unit_id: int | None, village_code: str) -> None:
     if not may_write_pairing(user, unit_id=unit_id, village_code=village_code):
         raise Forbidden(WRITE_FORBIDDEN)
+
+
+def may_reveal(user) -> bool:
+    """The separate permission to see one unmasked ID or phone at a time; administrators have it."""
+    scope = user_scope(user)
+    return scope.everything or (not scope.nothing and bool(getattr(user, "can_reveal", False)))

@@ -18,6 +18,7 @@ LONGCHENG = "620522103000"  # 陇城镇
 TIANSHUI = "620500000000"  # 天水市
 LANZHOU_CHENGGUAN = "620102000000"  # 兰州市城关区, where 兰州城市学院 stands
 GUOJIA_VILLAGES = 35
+XUANCHUAN = "县委宣传部"  # the demo unit administrator's unit
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Q
 
-from shuanglian.accounts.models import Role
-from shuanglian.accounts.services import user_ensure
+from shuanglian.accounts.models import Role, User
+from shuanglian.accounts.services import user_create, user_ensure
 from shuanglian.core.errors import Conflict
 from shuanglian.demo import people
 from shuanglian.demo.scenario import (
@@ -26,6 +27,7 @@ from shuanglian.demo.scenario import (
     POSITIONS,
     QINAN,
     TOWNSHIP_POSITIONS,
+    XUANCHUAN,
     UnitSpec,
     senior_rank,
 )
@@ -52,6 +54,10 @@ HOUSEHOLD_PAIRING_START = dt.date(2012, 3, 20)
 # Households of these categories get a responsible cadre (联系户).
 PAIRED_CATEGORIES = (Category.POOR, Category.DEMONSTRATION)
 ID_RETRIES = 5
+# The demo's cadre account helps at least this many households of 郭嘉镇; those it takes over
+# from colleagues change hands at the start of 2013.
+CADRE_HOUSEHOLDS = 3
+HANDOVER = dt.date(2013, 1, 1)
 
 # Region officers who show how scope works: the county sees both towns, each town only itself.
 OFFICERS = (
@@ -71,6 +77,7 @@ class DemoResult:
     admin_created: bool = False
     admin_password_ok: bool = True
     officers: list = field(default_factory=list)
+    users: list = field(default_factory=list)
     regions_created: int = 0
     units_created: int = 0
     cadres_created: int = 0
@@ -159,8 +166,87 @@ def demo_build(
             f"Village {number}/{len(villages)} {village.parent.name}{village.short_name}: "
             f"{count} households ({result.households_created - before} new)"
         )
+    result.users = _ensure_role_users(admin, password, units[XUANCHUAN])
+    progress(
+        "Users: "
+        + ", ".join(f"{user.username} ({user.get_role_display()})" for user in result.users)
+    )
     result.seconds = time.monotonic() - started
     return result
+
+
+def _give_households(admin, cadre: Cadre, *, at_least: int) -> None:
+    """Hand the cadre households of the unit's villages until they help `at_least` of them, so
+    that the cadre account has something to show however few households a village has.
+    """
+    mine = HouseholdPairing.objects.filter(cadre=cadre, end_date__isnull=True)
+    missing = at_least - mine.count()
+    if missing <= 0:
+        return
+    villages = VillagePairing.objects.filter(unit=cadre.unit, end_date__isnull=True).values(
+        "village_id"
+    )
+    others = (
+        Household.objects.filter(village_id__in=villages, category__in=PAIRED_CATEGORIES)
+        .exclude(pk__in=mine.values("household_id"))
+        .order_by("id")[:missing]
+    )
+    for household in others:
+        household_pairing_assign(actor=admin, household=household, cadre=cadre, start_date=HANDOVER)
+
+
+def _ensure_role_users(admin, password: str, xuanchuan: Unit) -> list:
+    """One account of each role that shows scoping: the unit administrator of 县委宣传部, a cadre
+    of it with 郭嘉镇 households, and a read-only viewer of 秦安县.
+    """
+    names = ("xuanchuan", "cadre", "viewer")
+    existing = {user.username: user for user in User.objects.filter(username__in=names)}
+    if "xuanchuan" not in existing:
+        existing["xuanchuan"] = user_create(
+            actor=admin,
+            username="xuanchuan",
+            display_name="县委宣传部管理员",
+            role=Role.UNIT_ADMIN,
+            password=password,
+            unit_id=xuanchuan.pk,
+            must_change_password=False,
+        )
+    if "cadre" not in existing:
+        busiest = (
+            Cadre.objects.filter(unit=xuanchuan, user__isnull=True, is_active=True)
+            .annotate(
+                paired=Count(
+                    "household_pairings",
+                    filter=Q(
+                        household_pairings__end_date__isnull=True,
+                        household_pairings__household__village__parent_id=GUOJIA,
+                    ),
+                )
+            )
+            .order_by("-paired", "id")
+            .first()
+        )
+        _give_households(admin, busiest, at_least=CADRE_HOUSEHOLDS)
+        existing["cadre"] = user_create(
+            actor=admin,
+            username="cadre",
+            display_name=busiest.name,
+            role=Role.CADRE,
+            password=password,
+            cadre_id=busiest.pk,
+            must_change_password=False,
+        )
+    if "viewer" not in existing:
+        existing["viewer"] = user_create(
+            actor=admin,
+            username="viewer",
+            display_name="秦安县督查员",
+            role=Role.VIEWER,
+            password=password,
+            region_code=QINAN,
+            must_change_password=False,
+        )
+    return [existing[name] for name in names]
 
 
 def _check_villages() -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import (
     can_write,
+    may_reveal,
     may_write_pairing,
     require_any_write,
     require_write,
@@ -89,6 +90,7 @@ def household_detail(request, pk):
         "detail": detail,
         "household": household,
         "can_write": can_write(request.user, household.village_id),
+        "can_reveal": may_reveal(request.user),
         "can_pair": may_write_pairing(
             request.user, unit_id=None, village_code=household.village_id
         ),

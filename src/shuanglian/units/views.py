@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from shuanglian.core.access import (
+    may_reveal,
     may_write_pairing,
     may_write_unit,
     require_any_write,
@@ -180,6 +181,7 @@ def cadre_detail(request, pk):
             for pairing in pairings
         ],
         "can_write": may_write_unit(request.user, cadre.unit),
+        "can_reveal": may_reveal(request.user),
     }
     return render(request, "units/cadre_detail.html", context)
 

@@ -157,3 +157,50 @@ def test_command_prints_progress_and_the_login_and_adds_what_is_missing(demo):
 def test_command_refuses_a_bad_household_count():
     with pytest.raises(CommandError, match="between 1 and 9999"):
         call_command("demo", "--no-serve", "--households-per-village", "0")
+
+
+def api_ids(client, **params) -> set[int]:
+    ids, cursor = set(), None
+    while True:
+        query = {"limit": 200, **params} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/households", query).json()
+        ids |= {item["id"] for item in page["items"]}
+        if not (cursor := page["next_cursor"]):
+            return ids
+
+
+def test_demo_accounts_see_exactly_their_scope(demo, client):
+    guojia_ids = set(
+        Household.objects.filter(village__parent_id=GUOJIA).values_list("id", flat=True)
+    )
+    longcheng_ids = set(
+        Household.objects.filter(village__parent_id=LONGCHENG).values_list("id", flat=True)
+    )
+    client.force_login(User.objects.get(username="longcheng"))
+    assert api_ids(client, region="620522104") == set()
+    assert api_ids(client) == longcheng_ids
+    some_guojia = min(guojia_ids)
+    assert client.get(f"/api/v1/households/{some_guojia}").status_code == 404
+
+    client.force_login(User.objects.get(username="guojia"))
+    assert api_ids(client) == guojia_ids
+
+    cadre_account = User.objects.get(username="cadre")
+    mine = set(
+        HouseholdPairing.objects.filter(
+            cadre__user=cadre_account, end_date__isnull=True
+        ).values_list("household_id", flat=True)
+    )
+    assert len(mine & guojia_ids) >= 3
+    assert cadre_account.cadre.unit.short_name == "县委宣传部"
+    client.force_login(cadre_account)
+    assert api_ids(client) == mine
+
+    xuanchuan = User.objects.get(username="xuanchuan")
+    assert xuanchuan.role == Role.UNIT_ADMIN and xuanchuan.unit.short_name == "县委宣传部"
+
+    viewer = User.objects.get(username="viewer")
+    client.force_login(viewer)
+    assert api_ids(client) == guojia_ids | longcheng_ids
+    response = client.post(f"/households/{some_guojia}/edit/", {"address": "x"})
+    assert response.status_code == 403

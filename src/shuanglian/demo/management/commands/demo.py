@@ -79,7 +79,9 @@ class Command(BaseCommand):
             f"  Shuanglian demo: {url}"
             + ("  (start it with: shuanglian serve)" if options["no_serve"] else ""),
             f"  User: admin        Password: {password}",
-            "  Region officers (same password): qinan 秦安县, guojia 郭嘉镇, longcheng 陇城镇",
+            "  Same password: qinan (秦安县 officer), guojia (郭嘉镇 officer), longcheng (陇城镇",
+            "  officer), xuanchuan (县委宣传部 unit administrator), cadre (a 县委宣传部 cadre),",
+            "  viewer (秦安县, read-only)",
             "=" * 64,
         ]
         for line in lines:
