@@ -5,9 +5,12 @@ from ninja import Router
 
 from shuanglian.accounts.api import API_AUTH
 from shuanglian.accounts.api import router as auth_router
+from shuanglian.assistance.api import router as assistance_router
 from shuanglian.core.api import router as reveal_router
 from shuanglian.core.api_errors import ErrorShapedAPI
 from shuanglian.households.api import router as households_router
+from shuanglian.meetings.api import router as meetings_router
+from shuanglian.projects.api import router as projects_router
 from shuanglian.regions.api import router as regions_router
 from shuanglian.units.api import router as units_router
 
@@ -29,6 +32,9 @@ api.add_router("/regions", regions_router)
 api.add_router("/units", units_router)
 api.add_router("/households", households_router)
 api.add_router("", reveal_router)
+api.add_router("/assistance", assistance_router)
+api.add_router("/projects", projects_router)
+api.add_router("/meetings", meetings_router)
 
 # Added last so that it only catches what no other route matched: a mistyped API address gets
 # the error shape instead of the HTML 404 page.

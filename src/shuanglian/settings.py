@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "shuanglian.units",
     "shuanglian.households",
     "shuanglian.pairings",
+    "shuanglian.projects",
+    "shuanglian.meetings",
+    "shuanglian.assistance",
     "shuanglian.demo",
 ]
 
@@ -139,6 +142,9 @@ STORAGES = {
 # Serve straight from the finders as well, so tests and a fresh checkout need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded photos (visits, deeds, projects) are refused above this size. They are served only
+# through scoped views, never from MEDIA_ROOT directly: they show households' homes.
+PHOTO_MAX_MB = env_int("PHOTO_MAX_MB", 10)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

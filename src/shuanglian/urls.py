@@ -12,6 +12,9 @@ urlpatterns = [
     path("units/", include("shuanglian.units.urls")),
     path("households/", include("shuanglian.households.urls")),
     path("pairings/", include("shuanglian.pairings.urls")),
+    path("assistance/", include("shuanglian.assistance.urls")),
+    path("projects/", include("shuanglian.projects.urls")),
+    path("meetings/", include("shuanglian.meetings.urls")),
     path("", include("shuanglian.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -42,6 +42,26 @@ class PhoneFields(models.Model):
         return protected.decrypt(self.phone_cipher) if self.phone_cipher else ""
 
 
+class PhotoBase(models.Model):
+    """A photo as evidence (a visit, a deed, a project): the stored image, without GPS metadata
+    unless the uploader kept it, and a thumbnail for lists. Processing is in core.photos.
+    """
+
+    image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="photos/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    gps_kept = models.BooleanField(_("location kept"), default=False)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("create")
     UPDATE = "update", _("update")

@@ -12,6 +12,7 @@ with cadre L. Roles: the administrator; the 秦安县 officer (the parent scope 
 administrator of P; the cadre 马秀英; and an anonymous visitor.
 """
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -225,6 +226,22 @@ API = {
 }
 
 
+# Apps add their routes here: a module `<app>.tests.matrix` with PAGES and API (Route entries),
+# SEES and WRITES (for its records and access kinds) and `extend_world(world, admin)` that adds
+# its records to the world (names ending in _g for 郭嘉镇's side, _l for 陇城镇's).
+EXTENSIONS = []
+for _app in ("assistance", "projects", "meetings"):
+    try:
+        EXTENSIONS.append(importlib.import_module(f"shuanglian.{_app}.tests.matrix"))
+    except ModuleNotFoundError:
+        continue
+for _extension in EXTENSIONS:
+    PAGES.update(getattr(_extension, "PAGES", {}))
+    API.update(getattr(_extension, "API", {}))
+    SEES.update(getattr(_extension, "SEES", {}))
+    WRITES.update(getattr(_extension, "WRITES", {}))
+
+
 @pytest.fixture
 def world(admin_user, unit_admin, cadre_user):
     unit_g = uf.unit(actor=admin_user, name="县委宣传部")
@@ -245,7 +262,7 @@ def world(admin_user, unit_admin, cadre_user):
     hpair_g = pf.household_pairing(actor=admin_user, household=household_g, cadre=cadre_p)
     pf.household_pairing(actor=admin_user, household=household_g2, cadre=cadre_g)
     hpair_l = pf.household_pairing(actor=admin_user, household=household_l, cadre=cadre_l)
-    return {
+    world = {
         "household_g": household_g,
         "household_l": household_l,
         "household_g2": household_g2,
@@ -265,6 +282,9 @@ def world(admin_user, unit_admin, cadre_user):
         "hpair_l": hpair_l,
         "acct_cadre": cadre_user,
     }
+    for extension in EXTENSIONS:
+        extension.extend_world(world, admin_user)
+    return world
 
 
 REVEAL_FIELD = {"household": "phone", "member": "id_number", "cadre": "phone"}
