@@ -278,9 +278,13 @@ def _field(model, name: str):
         return None
     for candidate in (name, f"{name}_masked"):
         try:
-            return model._meta.get_field(candidate)
+            found = model._meta.get_field(candidate)
         except FieldDoesNotExist:
             continue
+        # A reverse relation (a meeting's "speakers") has no label or choices of its own: the
+        # change is shown under its key, as for any other name that is not a field.
+        if not found.auto_created or found.concrete:
+            return found
     return None
 
 

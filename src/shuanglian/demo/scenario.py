@@ -291,3 +291,44 @@ def senior_rank(level: str) -> str:
         UnitLevel.COUNTY: CadreRank.SECTION,
         UnitLevel.TOWNSHIP: CadreRank.SECTION,
     }[level]
+
+
+# The 郭嘉镇 双联 progress meeting of 14 August 2012 (推进会), from the town's report.
+@dataclass(frozen=True)
+class SpeakerSpec:
+    name: str
+    post: str
+    summary: str
+
+
+MEETING_2012 = {
+    "title": "郭嘉镇“联村联户、为民富民”行动推进会",
+    "held_on": (2012, 8, 14),
+    "presiding": "王建祥（县委宣传部副部长、文明办主任）",
+    "agenda": (
+        "一、孙旺奎同志通报全省、全市、全县及郭嘉镇双联行动进展情况\n"
+        "二、各联系单位负责人汇报联村联户工作\n"
+        "三、邵维基同志讲话\n"
+        "四、李爱仙同志讲话\n"
+        "五、现场观摩槐庙村、暖泉村村级综合文化活动中心"
+    ),
+    "speakers": (
+        SpeakerSpec(
+            "孙旺奎",
+            "郭嘉镇党委书记",
+            "通报全省、全市、全县及郭嘉镇双联行动的进展情况。",
+        ),
+        SpeakerSpec("邵维基", "县人大常委会副主任", "就扎实推进双联行动提出要求。"),
+        SpeakerSpec(
+            "李爱仙",
+            "县委常委、宣传部长",
+            "提出四点要求：把双联行动与产业开发相结合，与基础设施建设相结合，"
+            "与教育农民、维护社会稳定相结合，与基层组织建设和“效能风暴”行动相结合。",
+        ),
+    ),
+    # Site-visit stops: the village cultural activity centres built with the outside units' help.
+    "stops": (
+        ("620522104238", "兰州城市学院"),  # 槐庙村
+        ("620522104200", "天水市人大"),  # 暖泉村
+    ),
+}

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.assistance.rules import may_visit
+from shuanglian.assistance.selectors import overdue_measures
 from shuanglian.core.access import (
     can_write,
     may_reveal,
@@ -95,6 +97,8 @@ def household_detail(request, pk):
             request.user, unit_id=None, village_code=household.village_id
         ),
         "today": dt.date.today(),
+        "may_visit": may_visit(request.user, household),
+        "overdue": overdue_measures(request.user, household=household, limit=20).items,
     }
     return render(request, "households/detail.html", context)
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.assistance.rules import may_deed
+from shuanglian.assistance.selectors import overdue_measures
 from shuanglian.core.access import (
     may_reveal,
     may_write_pairing,
@@ -17,6 +19,7 @@ from shuanglian.core.access import (
 )
 from shuanglian.core.errors import InvalidInput
 from shuanglian.core.forms import submit
+from shuanglian.meetings.selectors import unit_overdue_decisions
 from shuanglian.units import selectors, services
 from shuanglian.units.forms import CadreForm, CadreUpdateForm, UnitFilterForm, UnitForm
 
@@ -101,6 +104,9 @@ def unit_detail(request, pk):
         ],
         "can_write": may_write_unit(request.user, unit),
         "can_pair": scope.writable,
+        "may_deed": may_deed(request.user, unit),
+        "overdue_measures": overdue_measures(request.user, unit=unit, limit=20).items,
+        "overdue_decisions": unit_overdue_decisions(user=request.user, unit=unit),
     }
     return render(request, "units/detail.html", context)
 

@@ -32,7 +32,8 @@ def test_openapi_json_lists_the_paths(client, regions):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == PATHS
+    # The core of the read API; the permission matrix checks that every operation is covered.
+    assert set(schema["paths"]) >= PATHS
     # Every operation but asking for a token needs a login, and says so.
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

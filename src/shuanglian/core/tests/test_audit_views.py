@@ -255,3 +255,22 @@ def test_the_navigation_offers_the_audit_trail_to_those_who_may_search_it(
     link = f'href="{reverse("core:audit")}"'
     assert link in login(county_officer).get(reverse("regions:index")).content.decode()
     assert link not in login(viewer).get(reverse("regions:index")).content.decode()
+
+
+def test_a_change_named_like_a_reverse_relation_is_shown(login, admin_user, regions):
+    from django.urls import reverse
+
+    from shuanglian.core.audit import audit
+    from shuanglian.core.models import AuditAction
+
+    # "members" is the reverse relation of households.Member to its household.
+    audit(
+        actor=admin_user,
+        action=AuditAction.UPDATE,
+        object_type="households.Household",
+        object_id="1",
+        changes={"members": ["1", "2"]},
+    )
+    response = login(admin_user).get(reverse("core:audit"))
+    assert response.status_code == 200
+    assert "members" in response.content.decode()

@@ -815,3 +815,26 @@ def test_income_save_refuses_a_bad_amount(pages, town_officer, household):
     assert response.status_code == 400
     assert zh(services.INCOME_AMOUNT_INVALID, value="三千") in response.content.decode()
     assert counts() == before
+
+
+def test_detail_shows_overdue_measures_and_offers_the_paired_cadre_a_visit(
+    pages, admin_user, cadre_user, viewer, regions
+):
+    from shuanglian.assistance.services import household_plan_save, measure_add
+
+    household = f.household(actor=admin_user, village=NUANQUAN, head_name="孙旺奎")
+    pf.household_pairing(actor=admin_user, household=household, cadre=cadre_user.cadre)
+    plan = household_plan_save(actor=admin_user, household=household, year=2012)
+    measure_add(
+        actor=admin_user,
+        plan=plan,
+        type="industry",
+        description="发展花椒种植两亩",
+        due_date=dt.date(2012, 10, 1),
+    )
+    visit_link = reverse("assistance:visit_create", args=[household.pk])
+    page = pages(cadre_user).get(reverse("households:detail", args=[household.pk]))
+    body = page.content.decode()
+    assert "发展花椒种植两亩" in body and visit_link in body
+    page = pages(viewer).get(reverse("households:detail", args=[household.pk]))
+    assert visit_link not in page.content.decode()
