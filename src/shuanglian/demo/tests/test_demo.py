@@ -8,11 +8,23 @@ from django.core.management import CommandError, call_command
 from pypinyin import Style, lazy_pinyin
 
 from shuanglian.accounts.models import Role, User
+from shuanglian.assistance.models import (
+    Deed,
+    FollowUp,
+    HouseholdPlan,
+    Measure,
+    MeasureStatus,
+    VillagePlan,
+    Visit,
+)
 from shuanglian.core.idcard import parse_id
 from shuanglian.demo.scenario import GUOJIA_UNITS, LONGCHENG, OUTSIDE_UNITS
 from shuanglian.demo.services import demo_build
 from shuanglian.households.models import Category, Household, Member
+from shuanglian.meetings.drafts import yuan
+from shuanglian.meetings.models import Meeting, UnitReport
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
+from shuanglian.projects.models import Funding, FundingSource, Project, ProjectStatus
 from shuanglian.regions.models import Level, Region
 from shuanglian.units.models import Cadre, Unit
 
@@ -134,8 +146,80 @@ def test_api_region_filter_and_pinyin_search_on_the_demo(demo, client):
     assert head.pk in {item["id"] for item in found["items"]}
 
 
+MODELS = (
+    Unit, Cadre, Household, Member, HouseholdPairing, Project, Funding, VillagePlan, HouseholdPlan,
+    Measure, Visit, FollowUp, Deed, Meeting, UnitReport,
+)  # fmt: skip
+
+
 def counts():
-    return [model.objects.count() for model in (Unit, Cadre, Household, Member, HouseholdPairing)]
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_every_guojia_village_has_a_plan_a_project_and_visited_households(demo):
+    villages = Region.objects.filter(parent_id=GUOJIA, level=Level.VILLAGE)
+    assert VillagePlan.objects.filter(village__in=villages, year=2012).count() == 35
+    assert Project.objects.filter(village__in=villages, year=2012).count() == 35 + 2
+    poor = Household.objects.filter(village__parent_id=GUOJIA, category=Category.POOR)
+    assert HouseholdPlan.objects.filter(household__in=poor, year=2012).count() == poor.count()
+    measures = Measure.objects.filter(plan__household__in=poor)
+    assert measures.filter(status=MeasureStatus.DONE).exists()
+    assert measures.exclude(status=MeasureStatus.DONE).filter(due_date__lt=TODAY).exists()
+    visits = Visit.objects.filter(household__village__parent_id=GUOJIA)
+    assert visits.exists()
+    for visit in visits.select_related("household"):
+        pairing = HouseholdPairing.objects.get(household=visit.household, end_date__isnull=True)
+        assert visit.cadre_id == pairing.cadre_id
+        assert pairing.start_date <= visit.visited_on <= dt.date(2012, 8, 10)
+    assert FollowUp.objects.filter(visit__in=visits).exists()
+    for unit in {p.unit for p in guojia_pairings()}:
+        assert 2 <= Deed.objects.filter(unit=unit, done_on__year=2012).count() <= 5
+
+
+def test_the_2012_progress_meeting_with_its_two_site_stops(demo):
+    meeting = Meeting.objects.get(held_on=dt.date(2012, 8, 14))
+    assert meeting.place_id == GUOJIA
+    assert meeting.host_unit.short_name == "郭嘉镇政府"
+    assert "王建祥" in meeting.presiding
+    speakers = [s.name for s in meeting.speakers.order_by("order")]
+    assert speakers[0] == "孙旺奎" and speakers[-2:] == ["邵维基", "李爱仙"]
+    paired = {p.unit for p in guojia_pairings()}
+    assert set(meeting.attending_units.all()) == paired
+    # Each head speaks once, linked to the cadre of that name in the head's own unit (two
+    # generated heads may share a name, so people are told apart by cadre).
+    heads = {unit.leader_name for unit in paired}
+    cadres = list(meeting.speakers.values_list("cadre_id", flat=True))
+    assert heads <= set(speakers) and None not in cadres and len(cadres) == len(set(cadres))
+    for speaker in meeting.speakers.select_related("cadre__unit"):
+        assert speaker.cadre.name == speaker.name
+    heads_units = {s.cadre.unit for s in meeting.speakers.select_related("cadre__unit")}
+    assert paired <= heads_units
+    stops = meeting.stops.select_related("project__village", "project__lead_unit")
+    assert {(s.project.village.short_name, s.project.lead_unit.short_name) for s in stops} == {
+        ("槐庙村", "兰州城市学院"),
+        ("暖泉村", "天水市人大"),
+    }
+    for stop in stops:
+        assert stop.project.status == ProjectStatus.COMPLETED
+        sources = set(stop.project.fundings.values_list("source", flat=True))
+        assert {FundingSource.UNIT, FundingSource.FISCAL, FundingSource.VILLAGERS} <= sources
+    assert meeting.reports.count() == len(paired)
+    assert FollowUp.objects.filter(meeting=meeting, owner_unit__isnull=False).count() == 2
+
+
+def test_the_xuanchuan_report_draft_tells_its_visits_deeds_and_funds(demo):
+    report = UnitReport.objects.get(
+        meeting__held_on=dt.date(2012, 8, 14), unit__short_name="县委宣传部"
+    )
+    period = (report.period_start, report.period_end)
+    unit = report.unit
+    visits = Visit.objects.filter(cadre__unit=unit, visited_on__range=period).count()
+    deeds = Deed.objects.filter(unit=unit, done_on__range=period)
+    funds = sum(f.amount for f in Funding.objects.filter(unit=unit, received_on__range=period))
+    assert visits and deeds and funds
+    assert f"走访联系户{visits}次" in report.work_done
+    assert f"办实事好事{deeds.count()}件" in report.work_done
+    assert f"协调落实项目资金{yuan(funds)}元" in report.work_done
 
 
 def test_a_second_run_creates_nothing(demo):
@@ -143,6 +227,7 @@ def test_a_second_run_creates_nothing(demo):
     again = demo_build(households_per_village=PER_VILLAGE, today=TODAY)
     assert not again.created_anything
     assert counts() == before
+    assert before["Meeting"] == 1 and before["Visit"] > 0 and before["Funding"] > 0
 
 
 def test_command_prints_progress_and_the_login_and_adds_what_is_missing(demo):

@@ -16,8 +16,9 @@ class Command(BaseCommand):
     help = (
         "Build the Guojia town (郭嘉镇, 秦安县) demo: Gansu regions, 22 units and their cadres "
         "paired with villages, generated households with members and incomes, cadres paired "
-        "with poor households, and the admin login. Running it again adds only what is missing. "
-        "Then serve it like `shuanglian serve` unless --no-serve."
+        "with poor households, their 2012 plans, measures, visits, deeds and projects, the "
+        "推进会 of 2012-08-14 with every unit's report draft, and the admin login. Running it "
+        "again adds only what is missing. Then serve it like `shuanglian serve` unless --no-serve."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +59,17 @@ class Command(BaseCommand):
                     f"pairings, {result.households_created} households with "
                     f"{result.members_created} members, {result.household_pairings_created} "
                     "household pairings created."
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"2012 work: {result.projects_created} projects with "
+                    f"{result.fundings_created} funding entries, {result.village_plans_created} "
+                    f"village plans, {result.household_plans_created} household plans with "
+                    f"{result.measures_created} measures, {result.visits_created} visits "
+                    f"({result.follow_ups_created} follow-ups), {result.deeds_created} deeds, "
+                    f"{result.meetings_created} meeting with {result.reports_created} report "
+                    f"drafts and {result.decisions_created} decisions created."
                 )
             )
         else:
