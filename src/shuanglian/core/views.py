@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shuanglian.core.access import may_reveal
+from shuanglian.assistance.selectors import follow_up_list, overdue_measures
+from shuanglian.core.access import may_reveal, user_scope
 from shuanglian.core.errors import Forbidden
 from shuanglian.core.forms import StyledForm, submit
 from shuanglian.core.reveal import KINDS
@@ -14,7 +15,9 @@ from shuanglian.core.services import (
     REVEAL_REASON_MAX,
     personal_data_reveal,
 )
+from shuanglian.households.selectors import visible_households
 from shuanglian.regions.selectors import region_roots
+from shuanglian.units.models import Cadre
 
 FIELD_LABELS = {"id_number": _("ID number"), "phone": _("Phone")}
 
@@ -29,7 +32,10 @@ class RevealForm(StyledForm):
 
 @login_required
 def home(request):
-    """Start where the user's work is: their region, or the list of provinces."""
+    """Start where the user's work is: a cadre's own households and what is due; otherwise their
+    region, or the list of provinces."""
+    if user_scope(request.user).cadre_account_id:
+        return _cadre_home(request)
     roots = region_roots(user=request.user)
     if len(roots) == 1:
         return redirect("regions:detail", code=roots[0].code)
@@ -69,3 +75,19 @@ def reveal(request, kind, pk, field):
     # The page holds personal data in full: no browser or proxy may keep a copy.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _cadre_home(request):
+    cadre = Cadre.objects.select_related("unit").filter(user=request.user).first()
+    households = list(
+        visible_households(request.user).select_related("village").order_by("village_id", "id")
+    )
+    context = {
+        "cadre": cadre,
+        "households": households,
+        "overdue": overdue_measures(request.user, cadre=cadre, limit=50).items if cadre else [],
+        "follow_ups": follow_up_list(user=request.user, status="open", cadre=cadre, limit=50).items
+        if cadre
+        else [],
+    }
+    return render(request, "core/cadre_home.html", context)
