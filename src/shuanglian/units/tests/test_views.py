@@ -679,3 +679,37 @@ def test_update_cadre_keeps_phone_unless_changed(login, county_officer, data):
     client.post(url("cadre_update", cadre.pk), cadre_form(name="王建祥", clear_phone="on"))
     cadre.refresh_from_db()
     assert cadre.phone_masked == "" and not cadre.is_active
+
+
+def test_unit_page_shows_overdue_measures_and_decisions(login, admin_user, town_officer, data):
+    from shuanglian.assistance.services import household_plan_save, measure_add
+    from shuanglian.meetings.services import meeting_create, meeting_decision_add
+
+    unit = data["county"]
+    plan = household_plan_save(actor=admin_user, household=data["household"], year=2012)
+    measure_add(
+        actor=admin_user,
+        plan=plan,
+        type="water",
+        description="接通自来水入户",
+        responsible_unit=unit,
+        due_date=dt.date(2012, 10, 1),
+    )
+    meeting = meeting_create(
+        actor=admin_user,
+        type="progress",
+        title="郭嘉镇双联推进会",
+        held_on=dt.date(2012, 8, 14),
+        place_code=GUOJIA,
+        attending_unit_ids=[unit.pk],
+    )
+    meeting_decision_add(
+        actor=admin_user,
+        meeting=meeting,
+        title="九月底前完成联系户帮扶计划",
+        owner_unit=unit,
+        due_date=dt.date(2012, 9, 30),
+    )
+    page = text(login(town_officer).get(url("detail", unit.pk)))
+    assert "接通自来水入户" in page
+    assert "九月底前完成联系户帮扶计划" in page
