@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from shuanglian.conftest import NUANQUAN, QINAN
 from shuanglian.core.idcard import mask_id
@@ -69,15 +70,18 @@ def test_officer_drills_from_qinan_to_nuanquan_and_opens_a_household(
     page.goto(f"/regions/{QINAN}/")
     assert page.locator("h1").inner_text().startswith("秦安县")
     page.locator("#children").get_by_role("link", name="郭嘉镇").click()
-    assert page.locator("h1").inner_text().startswith("郭嘉镇")
+    # Each click loads a new page: wait for it (expect retries) before reading it.
+    expect(page.locator("h1")).to_contain_text("郭嘉镇")
     nuanquan = page.locator(f'#children tr[data-code="{NUANQUAN}"]')
     assert nuanquan.locator('[data-count="total"]').inner_text() == "1"
     nuanquan.get_by_role("link", name="暖泉村").click()
-    assert page.locator("h1").inner_text().startswith("暖泉村")
+    expect(page.locator("h1")).to_contain_text("暖泉村")
     assert "天水市人民代表大会常务委员会" in page.locator("#village-pairings").inner_text()
 
     page.get_by_role("link", name="本区域的户").click()
+    expect(page.get_by_role("link", name="邵维基").first).to_be_visible()
     page.get_by_role("link", name="邵维基").first.click()
+    expect(page.locator("#members")).to_contain_text(mask_id(head_id))
     body = page.locator("main").inner_text()
     assert "邵维基" in body and "暖泉村" in body
     assert mask_id(head_id) in body
@@ -87,6 +91,5 @@ def test_officer_drills_from_qinan_to_nuanquan_and_opens_a_household(
     page.screenshot(path=str(OUTPUT / "household-detail.png"), full_page=True)
 
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
-    assert "Household" in page.locator("main").inner_text()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("main")).to_contain_text("Household")
