@@ -19,6 +19,7 @@ from shuanglian.households.selectors import (
 )
 from shuanglian.pairings.models import HouseholdPairing
 from shuanglian.regions.api import REGION_PATTERN, RegionRef, region_ref
+from shuanglian.units.api import UnitRef
 
 router = Router(tags=["households"])
 
@@ -43,11 +44,6 @@ class HouseholdQuery(Schema):
     )
     cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int | None = Field(None, ge=1, le=500, description="Page size.")
-
-
-class UnitRef(Schema):
-    id: int
-    name: str
 
 
 class CadreRef(Schema):

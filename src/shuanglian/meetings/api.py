@@ -15,6 +15,7 @@ from shuanglian.core.errors import Forbidden, InvalidInput
 from shuanglian.meetings import selectors, services
 from shuanglian.meetings.models import MeetingType, ReportStatus
 from shuanglian.regions.api import REGION_PATTERN, RegionRef, region_ref
+from shuanglian.units.api import UnitRef
 from shuanglian.units.selectors import visible_units
 
 router = Router(tags=["meetings"])
@@ -37,11 +38,6 @@ class MeetingQuery(Schema):
     q: str | None = Field(None, description="Part of the title.")
     cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int | None = Field(None, ge=1, le=500, description="Page size.")
-
-
-class UnitRef(Schema):
-    id: int
-    name: str
 
 
 class MeetingItem(Schema):

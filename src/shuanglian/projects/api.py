@@ -25,6 +25,7 @@ from shuanglian.projects.models import (
     ProjectType,
 )
 from shuanglian.regions.api import REGION_PATTERN, RegionRef, region_ref
+from shuanglian.units.api import UnitRef
 from shuanglian.units.selectors import unit_get
 
 router = Router(tags=["projects"])
@@ -68,11 +69,6 @@ class ProjectQuery(Schema):
     year: str | None = Field(None, description="Year of the project.")
     cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int | None = Field(None, ge=1, le=500, description="Page size.")
-
-
-class UnitRef(Schema):
-    id: int
-    name: str
 
 
 class ProjectItem(Schema):

@@ -16,6 +16,13 @@ router = Router(tags=["units"])
 ERRORS = {401: ErrorOut, 422: ErrorOut}
 
 
+class UnitRef(Schema):
+    """A unit as other records point to it (a household's cadre, a project, a meeting)."""
+
+    id: int
+    name: str
+
+
 class UnitQuery(Schema):
     # Constraints are documented rather than enforced here: the selector's own check answers a
     # bad value with 400 and a message saying what is wrong.
