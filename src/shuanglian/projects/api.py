@@ -1,4 +1,5 @@
-"""Village projects in the API: list, detail, create, status steps, the fund ledger, totals.
+"""Village projects in the API: list, detail, create, update, status steps, photos, the fund
+ledger, totals.
 
 Write operations check the user's rights before they read the body, so a user without rights
 gets 403 (or 404 for a project outside their scope) whatever they send; the body is then read
@@ -11,16 +12,20 @@ from decimal import Decimal
 import pydantic
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
+from shuanglian.assistance.api import PhotoOut
 from shuanglian.core.access import WRITE_FORBIDDEN
 from shuanglian.core.api_errors import ErrorOut
 from shuanglian.core.errors import Forbidden, InvalidInput
+from shuanglian.households.api import CadreRef
 from shuanglian.projects import selectors, services
 from shuanglian.projects.models import (
     Funding,
     FundingSource,
     Project,
+    ProjectPhoto,
     ProjectStatus,
     ProjectType,
 )
@@ -32,6 +37,7 @@ router = Router(tags=["projects"])
 
 BODY_INVALID = _("The request body is not a JSON object of the documented shape.")
 BODY_FIELD_INVALID = _("{field} is missing or has the wrong type.")
+PHOTO_FILE_REQUIRED = _("Send the photo as the multipart file field `photo`.")
 
 READ = {401: ErrorOut, 422: ErrorOut}
 WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -105,6 +111,7 @@ class FundingOut(Schema):
     amount: Decimal
     received_on: dt.date
     unit: UnitRef | None
+    raised_by: CadreRef | None = Field(description="The cadre who raised the money.")
     note: str
     reverses: int | None = Field(description="The entry this one reverses.")
     reversed_by: int | None = Field(description="The entry that reversed this one.")
@@ -121,6 +128,7 @@ class ProjectDetail(ProjectItem):
     history: list[StatusChangeOut]
     ledger: list[FundingOut]
     totals: TotalsOut
+    photos: list[PhotoOut]
 
 
 class ProjectIn(Schema):
@@ -137,6 +145,32 @@ class ProjectIn(Schema):
     planned_on: dt.date | None = Field(None, description="Today if not given.")
 
 
+class ProjectUpdateIn(Schema):
+    """The fields of the project's edit page; the status moves only through /status."""
+
+    village: str = Field(description="12-digit code of the village.")
+    name: str
+    type: str = Field(json_schema_extra={"enum": ProjectType.values})
+    year: int
+    quantity: Decimal = Decimal(0)
+    quantity_unit: str = Field("", description="Empty: the usual unit of the type.")
+    budget: Decimal = Decimal(0)
+    lead_unit: int | None = None
+    contributing_units: list[int] = []
+    description: str = ""
+    progress: int | None = Field(None, description="0–100; unchanged if not given.")
+    status: str | None = Field(
+        None,
+        description="If given, the current status: an update never moves it.",
+        json_schema_extra={"enum": ProjectStatus.values},
+    )
+
+
+class PhotoIn(Schema):
+    keep_gps: bool = Field(False, description="Keep the photo's location (stripped otherwise).")
+    caption: str = ""
+
+
 class StatusIn(Schema):
     to_status: str = Field(
         description="Only the next status: planned → building → completed → accepted.",
@@ -151,6 +185,9 @@ class FundingIn(Schema):
     amount: Decimal = Field(description="Yuan, more than 0, at most 10,000,000,000.")
     received_on: dt.date
     unit: int | None = Field(None, description="The contributing unit, if any.")
+    raised_by: int | None = Field(
+        None, description="Id of the cadre who raised the money: a cadre of `unit`."
+    )
     note: str = ""
 
 
@@ -189,6 +226,24 @@ def _item(project: Project, funded) -> dict:
     }
 
 
+def _cadre_ref(cadre) -> dict | None:
+    if cadre is None:
+        return None
+    return {"id": cadre.pk, "name": cadre.name, "unit": _unit_ref(cadre.unit)}
+
+
+def _photo(photo: ProjectPhoto) -> dict:
+    url = f"/projects/photos/{photo.pk}/"
+    return {
+        "id": photo.pk,
+        "url": url,
+        "thumbnail_url": f"{url}?size=thumb",
+        "width": photo.width,
+        "height": photo.height,
+        "gps_kept": photo.gps_kept,
+    }
+
+
 def _funding(entry: Funding) -> dict:
     # No reversal: the reverse one-to-one raises DoesNotExist, an AttributeError.
     reversal = getattr(entry, "reversed_by", None)
@@ -198,6 +253,7 @@ def _funding(entry: Funding) -> dict:
         "amount": entry.amount,
         "received_on": entry.received_on,
         "unit": _unit_ref(entry.unit),
+        "raised_by": _cadre_ref(entry.raised_by),
         "note": entry.note,
         "reverses": entry.reverses_id,
         "reversed_by": reversal.pk if reversal is not None else None,
@@ -226,6 +282,7 @@ def _detail(user, project: Project) -> dict:
         ],
         "ledger": [_funding(entry) for entry in selectors.project_ledger(project=project)],
         "totals": _totals(totals),
+        "photos": [_photo(photo) for photo in selectors.project_photos(project=project)],
     }
 
 
@@ -319,6 +376,50 @@ def projects_detail(request: HttpRequest, project_id: int):
     return _detail(request.user, selectors.project_get(user=request.user, pk=project_id))
 
 
+@router.put(
+    "/{project_id}",
+    response={200: ProjectDetail, **WRITE},
+    summary="Update a project's particulars and progress",
+    operation_id="project_update",
+    openapi_extra=_documented(ProjectUpdateIn),
+)
+def projects_update(request: HttpRequest, project_id: int):
+    """The whole of the edit page's fields; the status moves only through /status."""
+    project = selectors.project_get(user=request.user, pk=project_id)
+    _require_project_write(request.user, project)
+    payload = _body(request, ProjectUpdateIn)
+    services.project_update(actor=request.user, project=project, **_project_kwargs(payload))
+    project = selectors.project_get(user=request.user, pk=project.pk)
+    return _detail(request.user, project)
+
+
+@router.post(
+    "/{project_id}/photos",
+    response={201: PhotoOut, **WRITE},
+    summary="Add a photo of the project (multipart form; the file as `photo`)",
+    operation_id="project_photo_add",
+)
+def projects_photo_add(
+    request: HttpRequest,
+    project_id: int,
+    payload: Form[PhotoIn],
+    photo: File[UploadedFile] = None,
+):
+    """JPEG or PNG; its location (GPS) is removed unless `keep_gps` is true."""
+    project = selectors.project_get(user=request.user, pk=project_id)
+    _require_project_write(request.user, project)
+    if photo is None:
+        raise InvalidInput(PHOTO_FILE_REQUIRED, field="photo")
+    stored = services.project_photo_add(
+        actor=request.user,
+        project=project,
+        upload=photo,
+        keep_gps=payload.keep_gps,
+        caption=payload.caption,
+    )
+    return Status(201, _photo(stored))
+
+
 @router.post(
     "/{project_id}/status",
     response={201: StatusChangeOut, **WRITE},
@@ -356,5 +457,6 @@ def projects_funding_add(request: HttpRequest, project_id: int):
     payload = _body(request, FundingIn)
     data = payload.dict()
     data["unit_id"] = data.pop("unit")
+    data["raised_by_id"] = data.pop("raised_by")
     entry = services.funding_add(actor=request.user, project=project, **data)
     return Status(201, _funding(entry))

@@ -117,15 +117,27 @@ class FundingForm(StyledForm):
     unit = forms.TypedChoiceField(
         label=_("Contributing unit"), required=False, coerce=int, empty_value=None
     )
+    raised_by = forms.TypedChoiceField(
+        label=_("Raised by"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("The cadre who raised the money: a cadre of the contributing unit."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, raisers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = blank_first(_unit_choices(user))
+        by_unit: dict[str, list] = {}
+        for cadre in raisers:
+            by_unit.setdefault(cadre.unit.name, []).append((cadre.pk, cadre.name))
+        self.fields["raised_by"].choices = blank_first(list(by_unit.items()))
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["unit_id"] = data.pop("unit")
+        data["raised_by_id"] = data.pop("raised_by")
         return data
 
 

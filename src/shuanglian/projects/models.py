@@ -147,6 +147,15 @@ class Funding(models.Model):
         on_delete=models.PROTECT,
         related_name="fundings",
     )
+    # PROTECT, not SET_NULL: clearing the link would be an UPDATE, which the ledger refuses.
+    raised_by = models.ForeignKey(
+        "units.Cadre",
+        verbose_name=_("raised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funds_raised",
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     reverses = models.OneToOneField(
         "self",

@@ -19,6 +19,7 @@ from shuanglian.projects.models import (
     ProjectType,
 )
 from shuanglian.regions.selectors import region_filter_prefix
+from shuanglian.units.selectors import visible_cadres
 
 PROJECT_NOT_FOUND = _("No project with id {id}.")
 FUNDING_NOT_FOUND = _("No funding entry with id {id}.")
@@ -120,12 +121,26 @@ def project_history(*, project: Project) -> list[ProjectStatusChange]:
 
 def project_ledger(*, project: Project) -> list[Funding]:
     """The project's entries in date order, each with the entry reversing it (if any)."""
-    fundings = project.fundings.select_related("unit", "created_by", "reverses", "reversed_by")
+    fundings = project.fundings.select_related(
+        "unit", "raised_by", "raised_by__unit", "created_by", "reverses", "reversed_by"
+    )
     return list(fundings)
 
 
 def project_photos(*, project: Project) -> list[ProjectPhoto]:
     return list(project.photos.order_by("-uploaded_at", "-id"))
+
+
+def funding_raiser_choices(*, user, project: Project) -> list:
+    """Cadres who may be named as having raised an entry's funds, for the funding form: active
+    cadres of the project's lead and contributing units that the user sees (a whole region's
+    cadres would make the list unusable).
+    """
+    unit_ids = {unit.pk for unit in project.contributing_units.all()}
+    if project.lead_unit_id:
+        unit_ids.add(project.lead_unit_id)
+    cadres = visible_cadres(user).filter(unit_id__in=unit_ids, is_active=True)
+    return list(cadres.select_related("unit").order_by("unit__name", "name", "id"))
 
 
 def project_photo_get(*, user, pk) -> ProjectPhoto:

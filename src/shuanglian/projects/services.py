@@ -35,7 +35,7 @@ from shuanglian.projects.selectors import (
 )
 from shuanglian.regions.models import Level
 from shuanglian.regions.selectors import region_for_input
-from shuanglian.units.selectors import visible_units
+from shuanglian.units.selectors import visible_cadres, visible_units
 
 PROJECT_NAME_REQUIRED = _("The project needs a name.")
 PROJECT_NOT_A_VILLAGE = _("{name} ({code}) is a {level}: a project belongs to a village.")
@@ -61,6 +61,15 @@ FUNDING_DATE_FUTURE = _("The date funds were received cannot be in the future.")
 FUNDING_ALREADY_REVERSED = _("This entry has already been reversed.")
 FUNDING_REVERSAL_FINAL = _("A reversing entry cannot itself be reversed; add a new entry instead.")
 FUNDING_REASON_REQUIRED = _("Give the reason for the reversal.")
+FUNDING_RAISER_NOT_FOUND = _("No cadre with id {id}.")
+FUNDING_RAISER_NOT_OF_UNIT = _(
+    "{name} is not a cadre of the contributing unit: the funds are credited to the unit whose "
+    "cadre raised them."
+)
+PROJECT_STATUS_NOT_EDITED = _(
+    "The status is not changed by editing the project: it moves one dated step at a time "
+    "(planned, under construction, completed, accepted)."
+)
 
 MAX_AMOUNT = Decimal("10000000000")
 FIRST_YEAR = 2000
@@ -79,7 +88,16 @@ PROJECT_FIELDS = (
     "year",
     "description",
 )
-FUNDING_FIELDS = ("project", "source", "amount", "received_on", "unit", "note", "reverses")
+FUNDING_FIELDS = (
+    "project",
+    "source",
+    "amount",
+    "received_on",
+    "unit",
+    "raised_by",
+    "note",
+    "reverses",
+)
 
 
 def _decimal(value, message, field: str, *, low: Decimal, high: Decimal, low_open=False):
@@ -263,9 +281,15 @@ def project_update(
     contributing_unit_ids=(),
     description: str = "",
     progress=None,
+    status: str | None = None,
 ) -> Project:
-    """Change a project's particulars and progress; its status moves only by advancing."""
+    """Change a project's particulars and progress; its status moves only by advancing.
+
+    `status`, when a client sends it along, must be the current one: an edit never moves it.
+    """
     _require_project_write(actor, project)
+    if status not in (None, "", project.status):
+        raise InvalidInput(PROJECT_STATUS_NOT_EDITED, field="status")
     values = _project_values(
         actor,
         village_code=village_code,
@@ -367,6 +391,20 @@ def _audit_funding(actor, entry: Funding) -> None:
     )
 
 
+def _raiser(actor, cadre_id, unit):
+    if cadre_id in (None, ""):
+        return None
+    try:
+        cadre = visible_cadres(actor).filter(pk=int(cadre_id)).first()
+    except (TypeError, ValueError):
+        cadre = None
+    if cadre is None:
+        raise InvalidInput(FUNDING_RAISER_NOT_FOUND.format(id=cadre_id), field="raised_by")
+    if unit is None or cadre.unit_id != unit.pk:
+        raise InvalidInput(FUNDING_RAISER_NOT_OF_UNIT.format(name=cadre.name), field="raised_by")
+    return cadre
+
+
 @transaction.atomic
 def funding_add(
     *,
@@ -376,8 +414,12 @@ def funding_add(
     amount,
     received_on: dt.date,
     unit_id: int | None = None,
+    raised_by_id: int | None = None,
     note: str = "",
 ) -> Funding:
+    """A new entry; `raised_by_id` is the cadre who raised the money, of the contributing unit
+    (their work log counts the funds they raised).
+    """
     _require_project_write(actor, project)
     if source not in FundingSource.values:
         raise InvalidInput(FUNDING_SOURCE_INVALID.format(value=source), field="source")
@@ -387,12 +429,15 @@ def funding_add(
     if not isinstance(received_on, dt.date) or received_on > timezone.localdate():
         raise InvalidInput(FUNDING_DATE_FUTURE, field="received_on")
     units = _units(actor, [unit_id], "unit")
+    unit = units[0] if units else None
+    raiser = _raiser(actor, raised_by_id, unit)
     entry = Funding.objects.create(
         project=project,
         source=source,
         amount=amount,
         received_on=received_on,
-        unit=units[0] if units else None,
+        unit=unit,
+        raised_by=raiser,
         note=(note or "").strip()[:200],
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -419,6 +464,8 @@ def funding_reverse(*, actor, entry: Funding, reason: str) -> Funding:
                 amount=-entry.amount,
                 received_on=timezone.localdate(),
                 unit=entry.unit,
+                # The reversal cancels the raiser's credit too, so their work log sums right.
+                raised_by_id=entry.raised_by_id,
                 note=reason[:200],
                 reverses=entry,
                 created_by=actor if getattr(actor, "pk", None) else None,

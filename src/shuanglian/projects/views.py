@@ -180,7 +180,8 @@ def project_advance(request, pk):
 def funding_add(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
     _require_project_write(request.user, project)
-    form = FundingForm(request.POST or None, user=request.user)
+    raisers = selectors.funding_raiser_choices(user=request.user, project=project)
+    form = FundingForm(request.POST or None, user=request.user, raisers=raisers)
     outcome = submit(
         request,
         form,

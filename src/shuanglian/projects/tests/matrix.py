@@ -49,6 +49,12 @@ API = {
     ("get", "/api/v1/projects"): Route("/api/v1/projects", "list"),
     ("post", "/api/v1/projects"): Route("/api/v1/projects", "project_create", methods=("post",)),
     ("get", "/api/v1/projects/{project_id}"): Route("/api/v1/projects/{pk}", "read", PROJECTS),
+    ("put", "/api/v1/projects/{project_id}"): Route(
+        "/api/v1/projects/{pk}", "project", PROJECTS, ("put",)
+    ),
+    ("post", "/api/v1/projects/{project_id}/photos"): Route(
+        "/api/v1/projects/{pk}/photos", "project", PROJECTS, ("post",)
+    ),
     ("post", "/api/v1/projects/{project_id}/status"): Route(
         "/api/v1/projects/{pk}/status", "project", PROJECTS, ("post",)
     ),

@@ -329,3 +329,59 @@ def test_lead_unit_keeps_its_project_after_the_pairing_ends(unit_admin, admin_us
     )  # fmt: skip
     project.refresh_from_db()
     assert project.progress == 80
+
+
+def test_funding_records_the_cadre_who_raised_it(admin_user, unit):
+    project = factories.project(actor=admin_user, lead_unit_id=unit.pk)
+    cadre = units.cadre(actor=admin_user, unit=unit, name="孙旺奎")
+    entry = factories.funding(
+        actor=admin_user, project=project, unit_id=unit.pk, raised_by_id=cadre.pk
+    )
+    assert Funding.objects.get(pk=entry.pk).raised_by == cadre
+    assert list(cadre.funds_raised.all()) == [entry]
+    event = AuditEvent.objects.get(object_type="projects.Funding", object_id=str(entry.pk))
+    assert event.changes["raised_by"] == [None, str(cadre.pk)]
+    reversal = services.funding_reverse(actor=admin_user, entry=entry, reason="金额有误")
+    # The reversal cancels the credit of the same cadre: their raised funds sum to nothing.
+    assert reversal.raised_by_id == cadre.pk
+    assert sum(e.amount for e in cadre.funds_raised.all()) == 0
+
+
+def test_the_raiser_must_be_a_cadre_of_the_contributing_unit(admin_user, unit):
+    project = factories.project(actor=admin_user, lead_unit_id=unit.pk)
+    other_unit = units.unit(actor=admin_user, name="县妇联")
+    stranger = units.cadre(actor=admin_user, unit=other_unit, name="马秀英")
+    count = Funding.objects.count()
+    audited = AuditEvent.objects.filter(object_type="projects.Funding").count()
+    for unit_id in (unit.pk, None):
+        with pytest.raises(InvalidInput) as err:
+            factories.funding(
+                actor=admin_user, project=project, unit_id=unit_id, raised_by_id=stranger.pk
+            )
+        assert message(err) == zh(services.FUNDING_RAISER_NOT_OF_UNIT).format(name="马秀英")
+        assert err.value.field == "raised_by"
+    with pytest.raises(InvalidInput) as err:
+        factories.funding(actor=admin_user, project=project, unit_id=unit.pk, raised_by_id=999999)
+    assert message(err) == zh(services.FUNDING_RAISER_NOT_FOUND).format(id=999999)
+    assert Funding.objects.count() == count
+    assert AuditEvent.objects.filter(object_type="projects.Funding").count() == audited
+
+
+def test_an_edit_never_moves_the_status(admin_user):
+    project = factories.project(actor=admin_user, budget="100")
+    kwargs = {
+        "village_code": NUANQUAN,
+        "name": project.name,
+        "type": project.type,
+        "year": project.year,
+        "budget": "999",
+    }
+    for status in (ProjectStatus.BUILDING, ProjectStatus.ACCEPTED):
+        with pytest.raises(InvalidInput) as err:
+            services.project_update(actor=admin_user, project=project, status=status, **kwargs)
+        assert message(err) == zh(services.PROJECT_STATUS_NOT_EDITED)
+    project.refresh_from_db()
+    assert (project.status, project.budget) == (ProjectStatus.PLANNED, Decimal("100"))
+    services.project_update(actor=admin_user, project=project, status="planned", **kwargs)
+    project.refresh_from_db()
+    assert project.budget == Decimal("999")

@@ -236,3 +236,23 @@ def test_detail_queries_do_not_grow_with_the_ledger(login, admin_user, data):
         entry = factories.funding(actor=admin_user, project=data["g"], amount=f"{number + 1}")
         services.funding_reverse(actor=admin_user, entry=entry, reason="测试")
     assert count() == few
+
+
+def test_funding_page_names_the_cadre_who_raised_it(login, admin_user, town_officer, data):
+    cadre = units.cadre(actor=admin_user, unit=data["unit"], name="孙旺奎")
+    client = login(town_officer)
+    url = f"/projects/{data['g'].pk}/funding/new/"
+    page = text(client.get(url))
+    # The choices: cadres of the project's lead and contributing units.
+    assert "孙旺奎" in page
+    form = {"source": "unit", "amount": "3000", "received_on": "2012-07-01",
+            "unit": data["unit"].pk, "raised_by": cadre.pk}  # fmt: skip
+    count = Funding.objects.count()
+    response = client.post(url, {**form, "unit": ""})
+    assert response.status_code == 400
+    assert zh(services.FUNDING_RAISER_NOT_OF_UNIT).format(name="孙旺奎") in text(response)
+    assert Funding.objects.count() == count
+    assert client.post(url, form).status_code == 302
+    assert Funding.objects.latest("id").raised_by == cadre
+    row = text(client.get(f"/projects/{data['g'].pk}/"))
+    assert "孙旺奎" in row
