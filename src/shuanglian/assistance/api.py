@@ -31,6 +31,7 @@ from shuanglian.assistance.models import (
 from shuanglian.core.api_errors import ErrorOut
 from shuanglian.core.errors import InvalidInput
 from shuanglian.households.selectors import household_get, visible_households
+from shuanglian.projects.selectors import visible_projects
 from shuanglian.regions.api import RegionRef, region_ref
 from shuanglian.regions.selectors import region_get
 from shuanglian.units.selectors import cadre_get, unit_get
@@ -41,6 +42,7 @@ READ = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {**READ, 403: ErrorOut, 409: ErrorOut}
 DEED_VILLAGE_REQUIRED = _("The village is required.")
 DEED_HOUSEHOLDS_UNKNOWN = _("Some of the households given do not exist.")
+PROJECTS_UNKNOWN = _("Some of the projects given do not exist.")
 
 
 class Ref(Schema):
@@ -85,6 +87,8 @@ class VisitItem(Schema):
     mode: VisitMode
     discussion: str
     satisfaction: int | None
+    voided_at: dt.datetime | None = Field(description="Set when voided: it then counts nowhere.")
+    void_reason: str
 
 
 class VisitOut(VisitItem):
@@ -147,7 +151,27 @@ def _visit_item(v: Visit) -> dict:
         "mode": v.mode,
         "discussion": v.discussion,
         "satisfaction": v.satisfaction,
+        "voided_at": v.voided_at,
+        "void_reason": v.void_reason,
     }
+
+
+_LOOKUPS = {
+    "household": lambda user, pk: household_get(user=user, pk=pk),
+    "cadre": lambda user, pk: cadre_get(user=user, pk=pk),
+    "unit": lambda user, pk: unit_get(user=user, pk=pk),
+    "village": lambda user, code: region_get(user=user, code=code),
+}
+
+
+def _scoped(user, **ids) -> dict:
+    """The list filters given by id, as records the user sees (404 otherwise); None when not
+    given, which the selectors read as "no filter"."""
+    return {name: _LOOKUPS[name](user, key) if key else None for name, key in ids.items()}
+
+
+def _page(page, serialize) -> dict:
+    return {"items": [serialize(item) for item in page.items], "next_cursor": page.next_cursor}
 
 
 # Visits ----------------------------------------------------------------------------------------
@@ -167,18 +191,14 @@ class VisitQuery(Schema):
     operation_id="visit_list",
 )
 def visits_list(request: HttpRequest, filters: Query[VisitQuery]):
-    household = (
-        household_get(user=request.user, pk=filters.household) if filters.household else None
-    )
-    cadre = cadre_get(user=request.user, pk=filters.cadre) if filters.cadre else None
+    user = request.user
     page = selectors.visit_list(
-        user=request.user,
-        household=household,
-        cadre=cadre,
+        user=user,
+        **_scoped(user, household=filters.household, cadre=filters.cadre),
         cursor=filters.cursor,
         limit=filters.limit,
     )
-    return {"items": [_visit_item(v) for v in page.items], "next_cursor": page.next_cursor}
+    return _page(page, _visit_item)
 
 
 class VisitIn(Schema):
@@ -247,6 +267,63 @@ def visit_detail(request: HttpRequest, visit_id: int):
     return _visit_out(selectors.visit_get(user=request.user, pk=visit_id))
 
 
+class VisitUpdateIn(Schema):
+    visited_on: dt.date | None = Field(None, description="Unchanged when not given.")
+    mode: str | None = Field(None, json_schema_extra={"enum": VisitMode.values})
+    discussion: str | None = None
+    satisfaction: int | None = Field(None, description="1–5; unchanged when not given.")
+    clear_satisfaction: bool = Field(False, description="Remove the satisfaction given.")
+    keep_gps: bool = Field(False, description="Keep the added photos' location.")
+
+
+@router.post(
+    "/visits/{visit_id}",
+    response={200: VisitOut, **WRITE},
+    summary="Correct a visit and add photos (multipart form; fields not given stay)",
+    operation_id="visit_update",
+)
+def visit_update(
+    request: HttpRequest,
+    visit_id: int,
+    payload: Form[VisitUpdateIn],
+    photos: File[list[UploadedFile]] = None,
+):
+    visit = selectors.visit_get(user=request.user, pk=visit_id)
+    rules.require(rules.may_edit_visit(request.user, visit))
+    satisfaction = {}
+    if payload.clear_satisfaction:
+        satisfaction = {"satisfaction": None}
+    elif payload.satisfaction is not None:
+        satisfaction = {"satisfaction": payload.satisfaction}
+    services.visit_update(
+        actor=request.user,
+        visit=visit,
+        visited_on=payload.visited_on,
+        mode=payload.mode,
+        discussion=payload.discussion,
+        photos=[(upload, payload.keep_gps) for upload in photos or []],
+        **satisfaction,
+    )
+    return _visit_out(selectors.visit_get(user=request.user, pk=visit_id))
+
+
+class VoidIn(Schema):
+    reason: str = Field("", description="Why it is voided (required).")
+
+
+@router.post(
+    "/visits/{visit_id}/void",
+    response={200: VisitOut, **WRITE},
+    summary="Void (作废) a visit: it stays, marked, and no longer counts",
+    operation_id="visit_void",
+)
+def visit_void(request: HttpRequest, visit_id: int, payload: Form[VoidIn]):
+    visit = selectors.visit_get(user=request.user, pk=visit_id)
+    rules.require(rules.may_edit_visit(request.user, visit))
+    services.visit_void(actor=request.user, visit=visit, reason=payload.reason)
+    return _visit_out(selectors.visit_get(user=request.user, pk=visit_id))
+
+
 # Follow-ups ------------------------------------------------------------------------------------
 
 
@@ -270,13 +347,38 @@ def follow_ups_list(request: HttpRequest, filters: Query[FollowUpQuery]):
     page = selectors.follow_up_list(
         user=user,
         status=filters.status,
-        household=household_get(user=user, pk=filters.household) if filters.household else None,
-        cadre=cadre_get(user=user, pk=filters.cadre) if filters.cadre else None,
-        unit=unit_get(user=user, pk=filters.unit) if filters.unit else None,
+        **_scoped(user, household=filters.household, cadre=filters.cadre, unit=filters.unit),
         cursor=filters.cursor,
         limit=filters.limit,
     )
-    return {"items": [_follow_up(f) for f in page.items], "next_cursor": page.next_cursor}
+    return _page(page, _follow_up)
+
+
+class FollowUpCreateIn(Schema):
+    title: str = ""
+    due_date: dt.date | None = None
+    household: int | None = Field(None, description="The household it is about, if any.")
+    owner_cadre: int | None = Field(None, description="The owner: a cadre, or")
+    owner_unit: int | None = Field(None, description="a unit.")
+
+
+@router.post(
+    "/follow-ups",
+    response={201: FollowUpOut, **WRITE},
+    summary="Add a follow-up on its own (not from a visit)",
+    operation_id="follow_up_create",
+)
+def follow_up_create(request: HttpRequest, payload: Form[FollowUpCreateIn]):
+    user = request.user
+    follow_up = services.follow_up_create(
+        actor=user,
+        title=payload.title,
+        due_date=payload.due_date,
+        household=household_get(user=user, pk=payload.household) if payload.household else None,
+        owner_cadre=cadre_get(user=user, pk=payload.owner_cadre) if payload.owner_cadre else None,
+        owner_unit=unit_get(user=user, pk=payload.owner_unit) if payload.owner_unit else None,
+    )
+    return Status(201, _follow_up(selectors.follow_up_get(user=user, pk=follow_up.pk)))
 
 
 class FollowUpIn(Schema):
@@ -376,9 +478,10 @@ def household_plans(request: HttpRequest, household_id: int):
 
 
 class PlanIn(Schema):
+    # Text, checked by the service: a wrong amount or year gets its message, not a generic 422.
     year: int | None = None
-    target_net_per_capita: Decimal | None = None
-    target_exit_year: int | None = None
+    target_net_per_capita: str | None = Field(None, description="In yuan, 0 to 100,000,000.")
+    target_exit_year: str | None = Field(None, description="A year from 2000 to 2100.")
     goals: str = ""
 
 
@@ -470,19 +573,16 @@ def overdue_measures(
 ):
     user = request.user
     page = selectors.overdue_measures(
-        user,
-        household=household_get(user=user, pk=household) if household else None,
-        cadre=cadre_get(user=user, pk=cadre) if cadre else None,
-        unit=unit_get(user=user, pk=unit) if unit else None,
-        cursor=cursor,
+        user, **_scoped(user, household=household, cadre=cadre, unit=unit), cursor=cursor
     )
-    return {"items": [_measure(m) for m in page.items], "next_cursor": page.next_cursor}
+    return _page(page, _measure)
 
 
 class VillagePlanOut(Schema):
     id: int
     village: RegionRef
     year: int
+    unit: Ref | None = Field(description="The paired unit that made the plan.")
     leading_industries: str
     targets: str
     project_ids: list[int]
@@ -493,6 +593,7 @@ def _village_plan(p: VillagePlan, village) -> dict:
         "id": p.pk,
         "village": region_ref(village),
         "year": p.year,
+        "unit": _ref(p.unit),
         "leading_industries": p.leading_industries,
         "targets": p.targets,
         "project_ids": [project.pk for project in p.projects.all()],
@@ -517,6 +618,12 @@ class VillagePlanIn(Schema):
     year: int | None = None
     leading_industries: str = ""
     targets: str = ""
+    unit: int | None = Field(
+        None, description="A unit paired with the village now; a unit administrator's own."
+    )
+    project_ids: list[int] | None = Field(
+        None, description="The village's projects to link; links unchanged when not given."
+    )
 
 
 @router.post(
@@ -528,7 +635,22 @@ class VillagePlanIn(Schema):
 def village_plan_save(request: HttpRequest, code: str, payload: Form[VillagePlanIn]):
     village = region_get(user=request.user, code=code)
     rules.require(rules.may_village_plan(request.user, village.code))
-    plan = services.village_plan_save(actor=request.user, village=village, **payload.dict())
+    user = request.user
+    projects = None
+    if payload.project_ids is not None:
+        projects = list(visible_projects(user).filter(pk__in=payload.project_ids))
+        if len(projects) != len(set(payload.project_ids)):
+            raise InvalidInput(PROJECTS_UNKNOWN, field="projects")
+    plan = services.village_plan_save(
+        actor=user,
+        village=village,
+        year=payload.year,
+        leading_industries=payload.leading_industries,
+        targets=payload.targets,
+        unit=unit_get(user=user, pk=payload.unit) if payload.unit else None,
+        projects=projects,
+    )
+    plan = next(p for p in selectors.village_plans(user=user, village=village) if p.pk == plan.pk)
     return _village_plan(plan, village)
 
 
@@ -546,6 +668,8 @@ class DeedOut(Schema):
     village: RegionRef
     households: list[HouseholdRef] = Field(description="Empty: the whole village benefits.")
     photos: list[PhotoOut]
+    voided_at: dt.datetime | None = Field(description="Set when voided: it then counts nowhere.")
+    void_reason: str
 
 
 class DeedItem(Schema):
@@ -558,6 +682,8 @@ class DeedItem(Schema):
     done_on: dt.date
     village: RegionRef
     household_count: int
+    voided_at: dt.datetime | None = Field(description="Set when voided: it then counts nowhere.")
+    void_reason: str
 
 
 class DeedPage(Schema):
@@ -576,6 +702,8 @@ def _deed_item(d: Deed) -> dict:
         "done_on": d.done_on,
         "village": region_ref(d.village),
         "household_count": d.household_count,
+        "voided_at": d.voided_at,
+        "void_reason": d.void_reason,
     }
 
 
@@ -591,6 +719,8 @@ def _deed_out(d: Deed) -> dict:
         "village": region_ref(d.village),
         "households": [_household(h) for h in d.household_list],
         "photos": [_photo(p, "deed") for p in d.photo_list],
+        "voided_at": d.voided_at,
+        "void_reason": d.void_reason,
     }
 
 
@@ -611,13 +741,11 @@ def deeds_list(
     user = request.user
     page = selectors.deed_list(
         user=user,
-        unit=unit_get(user=user, pk=unit) if unit else None,
-        cadre=cadre_get(user=user, pk=cadre) if cadre else None,
-        village=region_get(user=user, code=village) if village else None,
+        **_scoped(user, unit=unit, cadre=cadre, village=village),
         cursor=cursor,
         limit=limit,
     )
-    return {"items": [_deed_item(d) for d in page.items], "next_cursor": page.next_cursor}
+    return _page(page, _deed_item)
 
 
 class DeedIn(Schema):
@@ -675,3 +803,144 @@ def deed_create(
 )
 def deed_detail(request: HttpRequest, deed_id: int):
     return _deed_out(selectors.deed_get(user=request.user, pk=deed_id))
+
+
+class DeedUpdateIn(Schema):
+    type: str | None = Field(None, json_schema_extra={"enum": DeedType.values})
+    description: str | None = None
+    value: Decimal | None = Field(None, description="In yuan, 0 to 100,000,000.")
+    done_on: dt.date | None = Field(None, description="Not in the future.")
+    households: list[int] | None = Field(
+        None, description="Replaces the beneficiary households; unchanged when not given."
+    )
+    whole_village: bool = Field(False, description="No households: the whole village benefits.")
+    keep_gps: bool = False
+
+
+@router.post(
+    "/deeds/{deed_id}",
+    response={200: DeedOut, **WRITE},
+    summary="Correct a deed and add photos (multipart form; fields not given stay)",
+    operation_id="deed_update",
+)
+def deed_update(
+    request: HttpRequest,
+    deed_id: int,
+    payload: Form[DeedUpdateIn],
+    photos: File[list[UploadedFile]] = None,
+):
+    user = request.user
+    deed = selectors.deed_get(user=user, pk=deed_id)
+    rules.require(rules.may_edit_deed(user, deed))
+    households = None
+    if payload.whole_village:
+        households = []
+    elif payload.households is not None:
+        households = list(visible_households(user).filter(pk__in=payload.households))
+        if len(households) != len(set(payload.households)):
+            raise InvalidInput(DEED_HOUSEHOLDS_UNKNOWN, field="households")
+    services.deed_update(
+        actor=user,
+        deed=deed,
+        type=payload.type,
+        description=payload.description,
+        value=payload.value,
+        done_on=payload.done_on,
+        households=households,
+        photos=[(upload, payload.keep_gps) for upload in photos or []],
+    )
+    return _deed_out(selectors.deed_get(user=user, pk=deed_id))
+
+
+@router.post(
+    "/deeds/{deed_id}/void",
+    response={200: DeedOut, **WRITE},
+    summary="Void (作废) a deed: it stays, marked, and counts in no total",
+    operation_id="deed_void",
+)
+def deed_void(request: HttpRequest, deed_id: int, payload: Form[VoidIn]):
+    deed = selectors.deed_get(user=request.user, pk=deed_id)
+    rules.require(rules.may_edit_deed(request.user, deed))
+    services.deed_void(actor=request.user, deed=deed, reason=payload.reason)
+    return _deed_out(selectors.deed_get(user=request.user, pk=deed_id))
+
+
+# Work logs -----------------------------------------------------------------------------------
+
+
+class FundingRow(Schema):
+    id: int
+    project: Ref
+    source: str
+    amount: Decimal
+    received_on: dt.date
+
+
+class WorkLogOut(Schema):
+    start: dt.date
+    end: dt.date
+    visit_count: int
+    deed_count: int
+    deed_value: Decimal
+    funding_count: int
+    funds_total: Decimal = Field(description="Funds the unit raised for projects (unit logs).")
+    measure_count: int = Field(description="Measures completed in the period.")
+    visits: list[VisitItem] = Field(description=f"At most {selectors.LOG_ROWS}, newest first.")
+    deeds: list[DeedItem]
+    fundings: list[FundingRow]
+    measures_done: list[MeasureOut]
+
+
+class PeriodQuery(Schema):
+    start: dt.date | None = Field(None, description="1 January of the end's year by default.")
+    end: dt.date | None = Field(None, description="Today by default.")
+
+
+def _work_log(log) -> dict:
+    return {
+        "start": log.start,
+        "end": log.end,
+        "visit_count": log.visit_count,
+        "deed_count": log.deed_count,
+        "deed_value": log.deed_value,
+        "funding_count": log.funding_count,
+        "funds_total": log.funds_total,
+        "measure_count": log.measure_count,
+        "visits": [_visit_item(v) for v in log.visits],
+        "deeds": [_deed_item(d) for d in log.deeds],
+        "fundings": [
+            {
+                "id": f.pk,
+                "project": {"id": f.project_id, "name": f.project.name},
+                "source": f.source,
+                "amount": f.amount,
+                "received_on": f.received_on,
+            }
+            for f in log.fundings
+        ],
+        "measures_done": [_measure(m) for m in log.measures_done],
+    }
+
+
+@router.get(
+    "/units/{unit_id}/work-log",
+    response={200: WorkLogOut, **READ},
+    summary="A unit's work in a period: visits, deeds, funds raised, measures completed",
+    operation_id="unit_work_log",
+)
+def unit_work_log(request: HttpRequest, unit_id: int, period: Query[PeriodQuery]):
+    unit = unit_get(user=request.user, pk=unit_id)
+    log = selectors.work_log(user=request.user, unit=unit, start=period.start, end=period.end)
+    return _work_log(log)
+
+
+@router.get(
+    "/cadres/{cadre_id}/work-log",
+    response={200: WorkLogOut, **READ},
+    summary="A cadre's work in a period: visits, deeds, measures completed",
+    operation_id="cadre_work_log",
+)
+def cadre_work_log(request: HttpRequest, cadre_id: int, period: Query[PeriodQuery]):
+    cadre = cadre_get(user=request.user, pk=cadre_id)
+    log = selectors.work_log(user=request.user, cadre=cadre, start=period.start, end=period.end)
+    return _work_log(log)

@@ -105,10 +105,11 @@ class FollowUpFilterForm(StyledForm):
 
 class PlanForm(StyledForm):
     year = forms.IntegerField(label=_("Year"))
-    target_net_per_capita = forms.DecimalField(
-        label=_("Target net income per person (yuan)"), required=False
+    # Text: the service checks amounts and years and says what is wrong with its own messages.
+    target_net_per_capita = forms.CharField(
+        label=_("Target net income per person (yuan)"), required=False, max_length=30
     )
-    target_exit_year = forms.IntegerField(label=_("Target exit year"), required=False)
+    target_exit_year = forms.CharField(label=_("Target exit year"), required=False, max_length=10)
     goals = forms.CharField(
         label=_("Goals"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -145,12 +146,27 @@ class MeasureUpdateForm(StyledForm):
 
 class VillagePlanForm(StyledForm):
     year = forms.IntegerField(label=_("Year"))
+    unit = forms.TypedChoiceField(
+        label=_("Planning unit"), required=False, coerce=int, empty_value=None
+    )
     leading_industries = forms.CharField(
         label=_("Leading industries"), required=False, max_length=200
     )
     targets = forms.CharField(
         label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    projects = forms.TypedMultipleChoiceField(
+        label=_("Linked projects"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, units=None, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is None:
+            # A unit administrator's plan is always their unit's: nothing to choose.
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].choices = blank_first([(u.pk, u.name) for u in units])
+        self.fields["projects"].choices = [(p.pk, p.name) for p in projects]
 
 
 class DeedForm(PhotoFields):
@@ -176,3 +192,62 @@ class DeedForm(PhotoFields):
 class PeriodForm(StyledForm):
     start = forms.DateField(label=_("From"), widget=DateInput, required=False)
     end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+
+
+class VisitUpdateForm(PhotoFields):
+    visited_on = forms.DateField(label=_("Date of the visit"), widget=DateInput)
+    mode = forms.ChoiceField(label=_("Mode"), choices=VisitMode.choices)
+    discussion = forms.CharField(
+        label=_("What was discussed"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        choices=blank_first([(str(n), str(n)) for n in range(5, 0, -1)]),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = _("Add photos")
+        for name in ("photos", "keep_gps"):
+            self.fields[name] = self.fields.pop(name)
+
+
+class VoidForm(StyledForm):
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=300, required=False)
+
+
+class DeedUpdateForm(PhotoFields):
+    type = forms.ChoiceField(label=_("Type of help"), choices=DeedType.choices)
+    description = forms.CharField(label=_("What was done"), max_length=300)
+    value = forms.DecimalField(label=_("Value (yuan)"))
+    done_on = forms.DateField(label=_("Date"), widget=DateInput)
+    households = forms.CharField(
+        label=_("Household numbers"),
+        required=False,
+        help_text=_("Leave empty when the whole village benefits; separate numbers with commas."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = _("Add photos")
+        for name in ("photos", "keep_gps"):
+            self.fields[name] = self.fields.pop(name)
+
+
+class FollowUpCreateForm(StyledForm):
+    title = forms.CharField(label=_("Follow-up"), max_length=300)
+    owner_cadre = forms.TypedChoiceField(
+        label=_("Owner (cadre)"), required=False, coerce=int, empty_value=None
+    )
+    owner_unit = forms.TypedChoiceField(
+        label=_("Owner (unit)"), required=False, coerce=int, empty_value=None
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
+
+    def __init__(self, *args, cadres=(), units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_cadre"].choices = blank_first([(c.pk, c.name) for c in cadres])
+        self.fields["owner_unit"].choices = blank_first([(u.pk, u.name) for u in units])

@@ -8,6 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.core.models import PhotoBase, TimeStamped
 
 
+class Voidable(models.Model):
+    """A record voided (作废) with a reason stays visible, marked, but counts nowhere."""
+
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
 class MeasureType(models.TextChoices):
     INDUSTRY = "industry", _("industry support")
     EMPLOYMENT = "employment", _("employment")
@@ -66,6 +83,15 @@ class VillagePlan(TimeStamped):
         "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    # Which of the paired units made the plan; empty for plans from before this was recorded.
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("planning unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     leading_industries = models.CharField(_("leading industries"), max_length=200, blank=True)
     targets = models.TextField(_("targets"), blank=True)
     projects = models.ManyToManyField(
@@ -135,7 +161,7 @@ class VisitMode(models.TextChoices):
     ONLINE = "online", _("WeChat or video")
 
 
-class Visit(TimeStamped):
+class Visit(TimeStamped, Voidable):
     """A cadre's visit (走访) to a household paired with them."""
 
     household = models.ForeignKey(
@@ -164,9 +190,16 @@ class Visit(TimeStamped):
                 condition=models.Q(satisfaction__isnull=True)
                 | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="visit_satisfaction_1_to_5",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
+                name="visit_voided_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["cadre", "visited_on"], name="visit_cadre_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.get_mode_display()}"
 
 
 class VisitPhoto(PhotoBase):
@@ -253,7 +286,7 @@ class DeedType(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Deed(TimeStamped):
+class Deed(TimeStamped, Voidable):
     """Practical help delivered (实事好事) by a unit or one of its cadres."""
 
     unit = models.ForeignKey(
@@ -283,9 +316,18 @@ class Deed(TimeStamped):
         ordering = ["-done_on", "-id"]
         verbose_name = _("deed")
         constraints = [
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="deed_value_not_negative")
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="deed_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
+                name="deed_voided_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "done_on"], name="deed_unit_date_idx")]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class DeedPhoto(PhotoBase):

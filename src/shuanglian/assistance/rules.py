@@ -7,8 +7,11 @@
 - Village plans: officers of the village and administrators of a unit paired with it now.
 - Deeds: officers of the unit's home region or of the village, the unit's administrators, and
   the unit's own active cadres (for their own deeds).
-- Follow-ups: officers of the household's village, the owning cadre, and the administrators of
-  the owning unit (or of the owning cadre's unit).
+- Follow-ups: officers of the household's village (of the meeting's place, for a meeting's
+  decision: they supervise it), the owning cadre, and the administrators of the owning unit (or
+  of the owning cadre's unit); the same may add one on its own.
+- Editing or voiding a visit: officers of the village and its cadre while still paired; a deed:
+  as recording it, a cadre only their own.
 """
 
 from shuanglian.core.access import (
@@ -51,6 +54,16 @@ def may_visit(user, household) -> bool:
     return can_write(user, household.village_id) or _is_paired_cadre(user, household)
 
 
+def may_edit_visit(user, visit) -> bool:
+    """Officers of the village, and the visit's own cadre while still paired with the household."""
+    if can_write(user, visit.household.village_id):
+        return True
+    cadre = cadre_of(user)
+    return (
+        cadre is not None and cadre.pk == visit.cadre_id and _is_paired_cadre(user, visit.household)
+    )
+
+
 def may_plan(user, household) -> bool:
     if may_write_pairing(user, unit_id=None, village_code=household.village_id):
         return True
@@ -69,8 +82,19 @@ def may_deed(user, unit) -> bool:
     return cadre is not None and cadre.unit_id == unit.pk
 
 
+def may_edit_deed(user, deed) -> bool:
+    """Officers of the unit's home region or of the village, the unit's administrators, and the
+    cadre who delivered it (still of the unit)."""
+    if may_write_unit(user, deed.unit) or can_write(user, deed.village_id):
+        return True
+    cadre = cadre_of(user)
+    return cadre is not None and deed.cadre_id == cadre.pk and cadre.unit_id == deed.unit_id
+
+
 def may_follow_up(user, follow_up) -> bool:
     if follow_up.household_id and can_write(user, follow_up.household.village_id):
+        return True
+    if follow_up.meeting_id and can_write(user, follow_up.meeting.place_id):
         return True
     cadre = cadre_of(user)
     if cadre is not None and follow_up.owner_cadre_id == cadre.pk:

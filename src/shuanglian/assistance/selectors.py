@@ -123,7 +123,7 @@ def visit_list(
 
 def visit_get(*, user, pk) -> Visit:
     visits = visible_visits(user).select_related(
-        "household", "household__village", "cadre", "cadre__unit", "recorded_by"
+        "household", "household__village", "cadre", "cadre__unit", "recorded_by", "voided_by"
     )
     visit = _get(visits, pk, VISIT_NOT_FOUND)
     visit.photo_list = list(visit.photos.order_by("id"))
@@ -224,8 +224,15 @@ def overdue_measures(
 
 
 def village_plans(*, user, village) -> list[VillagePlan]:
-    plans = visible_village_plans(user).filter(village=village)
+    plans = visible_village_plans(user).filter(village=village).select_related("unit")
     return list(plans.prefetch_related("projects"))
+
+
+def village_plan_projects(*, user, village) -> list:
+    """The projects a village plan may link: the village's own that the user sees."""
+    from shuanglian.projects.selectors import visible_projects
+
+    return list(visible_projects(user).filter(village=village).order_by("name", "id"))
 
 
 # Deeds ---------------------------------------------------------------------------------------
@@ -244,7 +251,7 @@ def deed_list(*, user, unit=None, cadre=None, village=None, cursor=None, limit=N
 
 
 def deed_get(*, user, pk) -> Deed:
-    deeds = visible_deeds(user).select_related("unit", "cadre", "village")
+    deeds = visible_deeds(user).select_related("unit", "cadre", "village", "voided_by")
     deed = _get(deeds, pk, DEED_NOT_FOUND)
     deed.household_list = list(deed.households.filter(user_scope(user).household_q()))
     deed.photo_list = list(deed.photos.order_by("id"))
@@ -264,6 +271,10 @@ class WorkLog:
     fundings: list
     funds_total: Decimal
     measures_done: list[Measure]
+    visit_count: int = 0
+    deed_count: int = 0
+    funding_count: int = 0
+    measure_count: int = 0
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -277,31 +288,40 @@ def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.dat
 LOG_ROWS = 500
 
 
+def _cents(total) -> Decimal:
+    # SQLite sums decimals without their scale: yuan with cents on every database.
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
 def work_log(*, user, unit=None, cadre=None, start=None, end=None) -> WorkLog:
     """What a unit (all its cadres) or one cadre did in a period, as far as the user may see:
-    visits, deeds with their value, funds the unit raised for projects, measures completed.
+    visits, deeds with their value, funds raised for projects (by the unit, or by the cadre:
+    entries naming them as the one who raised the money), measures completed.
     At most LOG_ROWS rows of each kind are listed; the totals count everything.
     """
     from shuanglian.projects.models import Funding
 
     start, end = _period(start, end)
-    visits = visible_visits(user).filter(visited_on__range=(start, end))
-    deeds = visible_deeds(user).filter(done_on__range=(start, end))
+    # Voided visits and deeds were entered by mistake: they count nowhere.
+    visits = visible_visits(user).filter(visited_on__range=(start, end), voided_at__isnull=True)
+    deeds = visible_deeds(user).filter(done_on__range=(start, end), voided_at__isnull=True)
     measures = visible_measures(user).filter(status=MeasureStatus.DONE, done_on__range=(start, end))
-    fundings = Funding.objects.none()
+    fundings = Funding.objects.filter(
+        user_scope(user).region_q("project__village_id"), received_on__range=(start, end)
+    ).select_related("project", "raised_by")
     if cadre is not None:
         visits = visits.filter(cadre=cadre)
         deeds = deeds.filter(cadre=cadre)
         measures = measures.filter(responsible_cadre=cadre)
+        # A reversing entry names the same cadre, so a corrected entry nets out.
+        fundings = fundings.filter(raised_by=cadre)
     elif unit is not None:
         visits = visits.filter(cadre__unit=unit)
         deeds = deeds.filter(unit=unit)
         measures = measures.filter(Q(responsible_unit=unit) | Q(responsible_cadre__unit=unit))
-        fundings = Funding.objects.filter(
-            user_scope(user).region_q("project__village_id"),
-            unit=unit,
-            received_on__range=(start, end),
-        ).select_related("project")
+        fundings = fundings.filter(unit=unit)
+    else:
+        fundings = fundings.none()
     return WorkLog(
         start=start,
         end=end,
@@ -310,13 +330,21 @@ def work_log(*, user, unit=None, cadre=None, start=None, end=None) -> WorkLog:
                 "-visited_on", "-id"
             )[:LOG_ROWS]
         ),
-        deeds=list(deeds.select_related("village", "cadre").order_by("-done_on", "-id")[:LOG_ROWS]),
-        deed_value=deeds.aggregate(total=Sum("value"))["total"] or Decimal("0"),
-        fundings=list(fundings.order_by("-received_on", "-id")[:LOG_ROWS]),
-        funds_total=fundings.aggregate(total=Sum("amount"))["total"] or Decimal("0"),
-        measures_done=list(
-            measures.select_related("plan__household", "responsible_cadre").order_by(
-                "-done_on", "-id"
-            )[:LOG_ROWS]
+        deeds=list(
+            deeds.select_related("unit", "village", "cadre")
+            .annotate(household_count=Count("households", distinct=True))
+            .order_by("-done_on", "-id")[:LOG_ROWS]
         ),
+        deed_value=_cents(deeds.aggregate(total=Sum("value"))["total"]),
+        fundings=list(fundings.order_by("-received_on", "-id")[:LOG_ROWS]),
+        funds_total=_cents(fundings.aggregate(total=Sum("amount"))["total"]),
+        measures_done=list(
+            measures.select_related(
+                "plan__household", "responsible_cadre", "responsible_unit"
+            ).order_by("-done_on", "-id")[:LOG_ROWS]
+        ),
+        visit_count=visits.count(),
+        deed_count=deeds.count(),
+        funding_count=fundings.count(),
+        measure_count=measures.count(),
     )

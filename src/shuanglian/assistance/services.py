@@ -27,7 +27,7 @@ from shuanglian.assistance.models import (
     VisitMode,
     VisitPhoto,
 )
-from shuanglian.core.access import can_write, may_write_unit
+from shuanglian.core.access import can_write, may_write_unit, user_scope
 from shuanglian.core.audit import audit, diff, snapshot
 from shuanglian.core.errors import Conflict, Forbidden, InvalidInput
 from shuanglian.core.models import AuditAction
@@ -63,6 +63,13 @@ VILLAGE_PLAN_NOT_VILLAGE = _("{name} is not a village: development plans are mad
 DEED_VILLAGE_NOT_PAIRED = _("{unit} has never been paired with {village}.")
 DEED_HOUSEHOLD_ELSEWHERE = _("Household {number} is not in {village}.")
 DEED_CADRE_OTHER_UNIT = _("{cadre} is not a cadre of {unit}.")
+VILLAGE_PLAN_PROJECT_ELSEWHERE = _(
+    "Project {name} is not in {village}: a plan links only the village's own projects."
+)
+VILLAGE_PLAN_UNIT_NOT_PAIRED = _("{unit} is not paired with {village} now.")
+VISIT_VOIDED = _("This visit is voided and can no longer be changed.")
+DEED_VOIDED = _("This deed is voided and can no longer be changed.")
+VOID_REASON_REQUIRED = _("Give the reason for voiding it.")
 
 MAX_PHOTOS = 10
 MAX_AMOUNT = Decimal("100000000")
@@ -94,7 +101,8 @@ MEASURE_FIELDS = (
     "done_on",
     "outcome",
 )
-VILLAGE_PLAN_FIELDS = ("village", "year", "leading_industries", "targets")
+VILLAGE_PLAN_FIELDS = ("village", "year", "unit", "leading_industries", "targets")
+VOID_FIELDS = ("voided_at", "voided_by", "void_reason")
 DEED_FIELDS = ("unit", "cadre", "type", "description", "value", "done_on", "village")
 
 
@@ -260,6 +268,82 @@ def visit_create(
     return visit
 
 
+_UNSET = object()
+
+
+def _void_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(VOID_REASON_REQUIRED, field="reason")
+    return reason[:300]
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    actor,
+    visit: Visit,
+    visited_on: dt.date | None = None,
+    mode: str | None = None,
+    discussion: str | None = None,
+    satisfaction=_UNSET,
+    photos: Sequence[tuple[object, bool]] = (),
+) -> Visit:
+    """Correct a visit (None: unchanged; satisfaction None clears it) and add photos.
+    A voided visit is not changed.
+    """
+    visit = Visit.objects.select_for_update().select_related("household").get(pk=visit.pk)
+    rules.require(rules.may_edit_visit(actor, visit))
+    if visit.is_voided:
+        raise Conflict(VISIT_VOIDED)
+    before = snapshot(visit, VISIT_FIELDS)
+    if visited_on is not None:
+        visit.visited_on = _past_date(visited_on, "visited_on")
+    if mode is not None:
+        visit.mode = _choice(mode, VisitMode, "mode", _("mode"))
+    if discussion is not None:
+        visit.discussion = discussion.strip()
+    if satisfaction is not _UNSET:
+        if satisfaction is not None and not 1 <= satisfaction <= 5:
+            raise InvalidInput(SATISFACTION_INVALID, field="satisfaction")
+        visit.satisfaction = satisfaction
+    if visit.follow_ups.filter(due_date__lt=visit.visited_on).exists():
+        raise InvalidInput(REQUEST_DUE_BEFORE_VISIT, field="visited_on")
+    prepared = _photos(photos)
+    visit.save()
+    changes = diff(before, snapshot(visit, VISIT_FIELDS))
+    if prepared:
+        changes["photos_added"] = [0, len(prepared)]
+    if changes:
+        audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=visit,
+            changes=changes,
+            region_code=visit.household.village_id,
+        )
+    for item in prepared:
+        _store_photo(VisitPhoto, item, actor=actor, visit=visit)
+    return visit
+
+
+@transaction.atomic
+def visit_void(*, actor, visit: Visit, reason: str) -> Visit:
+    """Void (作废) a visit logged by mistake: it stays, marked, and no longer counts."""
+    visit = Visit.objects.select_for_update().select_related("household").get(pk=visit.pk)
+    rules.require(rules.may_edit_visit(actor, visit))
+    if visit.is_voided:
+        raise Conflict(VISIT_VOIDED)
+    reason = _void_reason(reason)
+    before = snapshot(visit, VOID_FIELDS)
+    visit.voided_at = timezone.now()
+    visit.voided_by = actor if getattr(actor, "pk", None) else None
+    visit.void_reason = reason
+    visit.save(update_fields=[*VOID_FIELDS, "updated_at"])
+    _audit_update(actor, visit, before, VOID_FIELDS, visit.household.village_id)
+    return visit
+
+
 @transaction.atomic
 def follow_up_create(
     *,
@@ -271,11 +355,16 @@ def follow_up_create(
     household: Household | None = None,
     meeting=None,
 ) -> FollowUp:
-    """A follow-up not born from a visit (a meeting's decision): the caller checked the right to
-    write its source; here only the rules of a follow-up.
+    """A follow-up not born from a visit: officers of the household's village, the owning
+    unit's administrators (or the owning cadre's unit's) and a cadre for themselves may add one.
     """
     if owner_cadre is None and owner_unit is None:
         raise InvalidInput(FOLLOW_UP_NO_OWNER, field="owner")
+    rules.require(
+        rules.may_follow_up(
+            actor, FollowUp(household=household, owner_cadre=owner_cadre, owner_unit=owner_unit)
+        )
+    )
     title = (title or "").strip()
     if not title:
         raise InvalidInput(DESCRIPTION_REQUIRED, field="title")
@@ -469,6 +558,34 @@ def measure_update(
     return measure
 
 
+def _planning_unit(actor, village: Region, unit: Unit | None) -> Unit | None:
+    """A unit administrator plans for their own unit; officers choose among the paired units."""
+    own_unit_id = user_scope(actor).unit_id
+    if own_unit_id is not None:
+        unit = Unit.objects.get(pk=own_unit_id)
+    if (
+        unit is not None
+        and not VillagePairing.objects.filter(
+            unit=unit, village=village, end_date__isnull=True
+        ).exists()
+    ):
+        raise InvalidInput(
+            VILLAGE_PLAN_UNIT_NOT_PAIRED.format(unit=unit.name, village=village.name), field="unit"
+        )
+    return unit
+
+
+def _village_projects(village: Region, projects: Iterable) -> list:
+    projects = list(dict.fromkeys(projects))
+    for project in projects:
+        if project.village_id != village.code:
+            raise InvalidInput(
+                VILLAGE_PLAN_PROJECT_ELSEWHERE.format(name=project.name, village=village.name),
+                field="projects",
+            )
+    return projects
+
+
 @transaction.atomic
 def village_plan_save(
     *,
@@ -477,26 +594,57 @@ def village_plan_save(
     year,
     leading_industries: str = "",
     targets: str = "",
+    unit: Unit | None = None,
     projects: Iterable | None = None,
 ) -> VillagePlan:
-    """Create or update the village's development plan for `year`."""
+    """Create or update the village's development plan for `year`, with the unit that made it
+    and its linked projects (`projects` None: the links stay as they are).
+    """
     rules.require(rules.may_village_plan(actor, village.code))
     if village.level != Level.VILLAGE:
         raise InvalidInput(VILLAGE_PLAN_NOT_VILLAGE.format(name=village.name), field="village")
     year = _year(year)
+    unit = _planning_unit(actor, village, unit)
+    wanted = None if projects is None else _village_projects(village, projects)
     plan = VillagePlan.objects.select_for_update().filter(village=village, year=year).first()
-    values = {"leading_industries": (leading_industries or "").strip()[:200], "targets": targets}
+    values = {
+        "leading_industries": (leading_industries or "").strip()[:200],
+        "targets": targets or "",
+        "unit": unit,
+    }
+    before_ids = [] if plan is None else sorted(plan.projects.values_list("pk", flat=True))
+    after_ids = before_ids if wanted is None else sorted(p.pk for p in wanted)
+    links = {"projects": [before_ids, after_ids]} if before_ids != after_ids else {}
     if plan is None:
         plan = VillagePlan.objects.create(village=village, year=year, **values)
-        _audit_create(actor, plan, VILLAGE_PLAN_FIELDS, village.code)
-    else:
-        before = snapshot(plan, VILLAGE_PLAN_FIELDS)
-        for name, value in values.items():
-            setattr(plan, name, value)
-        plan.save()
-        _audit_update(actor, plan, before, VILLAGE_PLAN_FIELDS, village.code)
-    if projects is not None:
-        plan.projects.set([p for p in projects if p.village_id == village.code])
+        if wanted:
+            plan.projects.set(wanted)
+        changes = diff({}, snapshot(plan, VILLAGE_PLAN_FIELDS))
+        changes.update(links)
+        audit(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=plan,
+            changes=changes,
+            region_code=village.code,
+        )
+        return plan
+    before = snapshot(plan, VILLAGE_PLAN_FIELDS)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.save()
+    if wanted is not None:
+        plan.projects.set(wanted)
+    changes = diff(before, snapshot(plan, VILLAGE_PLAN_FIELDS))
+    changes.update(links)
+    if changes:
+        audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=plan,
+            changes=changes,
+            region_code=village.code,
+        )
     return plan
 
 
@@ -569,6 +717,84 @@ def deed_create(
     )
     for item in prepared:
         _store_photo(DeedPhoto, item, actor=actor, deed=deed)
+    return deed
+
+
+@transaction.atomic
+def deed_update(
+    *,
+    actor,
+    deed: Deed,
+    type: str | None = None,
+    description: str | None = None,
+    value=None,
+    done_on: dt.date | None = None,
+    households: Sequence[Household] | None = None,
+    photos: Sequence[tuple[object, bool]] = (),
+) -> Deed:
+    """Correct a deed (None: unchanged; households [] means the whole village) and add photos.
+    A voided deed is not changed.
+    """
+    deed = Deed.objects.select_for_update().select_related("unit", "village").get(pk=deed.pk)
+    rules.require(rules.may_edit_deed(actor, deed))
+    if deed.is_voided:
+        raise Conflict(DEED_VOIDED)
+    before = snapshot(deed, DEED_FIELDS)
+    if type is not None:
+        deed.type = _choice(type, DeedType, "type", _("type of help"))
+    if description is not None:
+        description = description.strip()
+        if not description:
+            raise InvalidInput(DESCRIPTION_REQUIRED, field="description")
+        deed.description = description[:300]
+    if value not in (None, ""):
+        deed.value = _amount(value, "value")
+    if done_on is not None:
+        deed.done_on = _past_date(done_on, "done_on")
+    for household in households or ():
+        if household.village_id != deed.village_id:
+            raise InvalidInput(
+                DEED_HOUSEHOLD_ELSEWHERE.format(number=household.number, village=deed.village.name),
+                field="households",
+            )
+    prepared = _photos(photos)
+    deed.save()
+    changes = diff(before, snapshot(deed, DEED_FIELDS))
+    if households is not None:
+        old_ids = sorted(deed.households.values_list("pk", flat=True))
+        new_ids = sorted({h.pk for h in households})
+        if old_ids != new_ids:
+            deed.households.set(households)
+            changes["households"] = [old_ids, new_ids]
+    if prepared:
+        changes["photos_added"] = [0, len(prepared)]
+    if changes:
+        audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=deed,
+            changes=changes,
+            region_code=deed.village_id,
+        )
+    for item in prepared:
+        _store_photo(DeedPhoto, item, actor=actor, deed=deed)
+    return deed
+
+
+@transaction.atomic
+def deed_void(*, actor, deed: Deed, reason: str) -> Deed:
+    """Void (作废) a deed recorded by mistake: it stays, marked, and counts in no total."""
+    deed = Deed.objects.select_for_update().select_related("unit").get(pk=deed.pk)
+    rules.require(rules.may_edit_deed(actor, deed))
+    if deed.is_voided:
+        raise Conflict(DEED_VOIDED)
+    reason = _void_reason(reason)
+    before = snapshot(deed, VOID_FIELDS)
+    deed.voided_at = timezone.now()
+    deed.voided_by = actor if getattr(actor, "pk", None) else None
+    deed.void_reason = reason
+    deed.save(update_fields=[*VOID_FIELDS, "updated_at"])
+    _audit_update(actor, deed, before, VOID_FIELDS, deed.village_id)
     return deed
 
 

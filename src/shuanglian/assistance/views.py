@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.assistance import rules, selectors, services
 from shuanglian.assistance.forms import (
     DeedForm,
+    DeedUpdateForm,
+    FollowUpCreateForm,
     FollowUpFilterForm,
     FollowUpUpdateForm,
     MeasureForm,
@@ -22,6 +24,8 @@ from shuanglian.assistance.forms import (
     PlanForm,
     VillagePlanForm,
     VisitForm,
+    VisitUpdateForm,
+    VoidForm,
 )
 from shuanglian.core.access import user_scope
 from shuanglian.core.errors import InvalidInput
@@ -30,7 +34,14 @@ from shuanglian.households.selectors import household_get, visible_households
 from shuanglian.pairings.models import VillagePairing
 from shuanglian.regions.models import Region
 from shuanglian.regions.selectors import region_get
-from shuanglian.units.selectors import cadre_get, cadres_for_village, unit_get, visible_units
+from shuanglian.units.models import Unit
+from shuanglian.units.selectors import (
+    cadre_get,
+    cadres_for_village,
+    unit_get,
+    visible_cadres,
+    visible_units,
+)
 
 VISIT_SAVED = _("The visit was logged; {count} request(s) became follow-ups.")
 FOLLOW_UP_SAVED = _("The follow-up was closed.")
@@ -40,6 +51,13 @@ VILLAGE_PLAN_SAVED = _("The village plan for {year} was saved.")
 DEED_SAVED = _("The deed was recorded.")
 VISIT_ON_BEHALF = _("The visit is filed under the household's cadre, {name}.")
 DEED_HOUSEHOLD_UNKNOWN = _("No household numbered {number} in this village.")
+VISIT_UPDATED = _("The visit was saved.")
+VISIT_VOIDED = _("The visit was voided.")
+DEED_UPDATED = _("The deed was saved.")
+DEED_VOIDED = _("The deed was voided.")
+FOLLOW_UP_CREATED = _("The follow-up was added.")
+# Owner choices on the follow-up page without a household: enough for a unit or a township.
+CHOICES = 300
 
 
 def _form_page(request, form, *, title, cancel_url, status=200, multipart=False, **context):
@@ -125,7 +143,73 @@ def household_visits(request, pk):
 @login_required
 def visit_detail(request, pk):
     visit = selectors.visit_get(user=request.user, pk=pk)
-    return render(request, "assistance/visit_detail.html", {"visit": visit})
+    context = {
+        "visit": visit,
+        "can_edit": not visit.is_voided and rules.may_edit_visit(request.user, visit),
+        "void_form": VoidForm(),
+    }
+    return render(request, "assistance/visit_detail.html", context)
+
+
+@login_required
+def visit_update(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    rules.require(rules.may_edit_visit(request.user, visit))
+    initial = {
+        "visited_on": visit.visited_on,
+        "mode": visit.mode,
+        "discussion": visit.discussion,
+        "satisfaction": visit.satisfaction,
+    }
+    form = VisitUpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.visit_update(
+            actor=request.user,
+            visit=visit,
+            visited_on=data["visited_on"],
+            mode=data["mode"],
+            discussion=data["discussion"],
+            satisfaction=data["satisfaction"],
+            photos=form.photo_list(),
+        ),
+    )
+    detail_url = reverse("assistance:visit_detail", kwargs={"pk": visit.pk})
+    if outcome.saved:
+        messages.success(request, VISIT_UPDATED)
+        return redirect(detail_url)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the visit to {name}").format(name=visit.household.head_name),
+        cancel_url=detail_url,
+        status=outcome.status,
+        multipart=True,
+    )
+
+
+@login_required
+def visit_void(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    rules.require(rules.may_edit_visit(request.user, visit))
+    form = VoidForm(request.POST or None)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.visit_void(actor=request.user, visit=visit, reason=data["reason"]),
+    )
+    detail_url = reverse("assistance:visit_detail", kwargs={"pk": visit.pk})
+    if outcome.saved:
+        messages.success(request, VISIT_VOIDED)
+        return redirect(detail_url)
+    return _form_page(
+        request,
+        form,
+        title=_("Void the visit to {name}").format(name=visit.household.head_name),
+        cancel_url=detail_url,
+        status=outcome.status,
+    )
 
 
 def _photo(request, kind, pk):
@@ -196,6 +280,49 @@ def follow_up_update(request, pk):
         title=_("Close the follow-up: {title}").format(title=follow_up.title),
         cancel_url=reverse("assistance:follow_up_list"),
         status=outcome.status,
+    )
+
+
+@login_required
+def follow_up_create(request):
+    """A follow-up on its own (not from a visit); `?household=` ties it to a household."""
+    household = None
+    if household_id := request.GET.get("household"):
+        if not household_id.isdigit():
+            household_id = 0
+        household = household_get(user=request.user, pk=household_id)
+    if household is not None:
+        cadres, units = _responsible_choices(request.user, household)
+    else:
+        cadres = list(
+            visible_cadres(request.user).filter(is_active=True).order_by("name", "id")[:CHOICES]
+        )
+        units = list(visible_units(request.user).order_by("name", "id")[:CHOICES])
+    form = FollowUpCreateForm(request.POST or None, cadres=cadres, units=units)
+    by_id_cadre = {c.pk: c for c in cadres}
+    by_id_unit = {u.pk: u for u in units}
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.follow_up_create(
+            actor=request.user,
+            title=data["title"],
+            due_date=data["due_date"],
+            owner_cadre=by_id_cadre.get(data["owner_cadre"]),
+            owner_unit=by_id_unit.get(data["owner_unit"]),
+            household=household,
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, FOLLOW_UP_CREATED)
+        return redirect("assistance:follow_up_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Add a follow-up"),
+        cancel_url=reverse("assistance:follow_up_list"),
+        status=outcome.status,
+        household=household,
     )
 
 
@@ -348,6 +475,14 @@ def village_plans(request, code):
     return render(request, "assistance/village_plans.html", context)
 
 
+def _planning_units(user, village):
+    """Officers choose among the units paired with the village now; None for a unit's own."""
+    if user_scope(user).unit_id is not None:
+        return None
+    paired = VillagePairing.objects.filter(village=village, end_date__isnull=True)
+    return list(Unit.objects.filter(pk__in=paired.values("unit_id")).order_by("name", "id"))
+
+
 @login_required
 def village_plan_save(request, code):
     village = region_get(user=request.user, code=code)
@@ -356,13 +491,34 @@ def village_plan_save(request, code):
     plan = selectors.visible_village_plans(request.user).filter(village=village, year=year).first()
     initial = {"year": year}
     if plan is not None:
-        initial.update(leading_industries=plan.leading_industries, targets=plan.targets)
-    form = VillagePlanForm(request.POST or None, initial=initial)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.village_plan_save(actor=request.user, village=village, **data),
+        initial.update(
+            leading_industries=plan.leading_industries,
+            targets=plan.targets,
+            unit=plan.unit_id,
+            projects=[p.pk for p in plan.projects.all()],
+        )
+    projects = selectors.village_plan_projects(user=request.user, village=village)
+    by_id = {p.pk: p for p in projects}
+    form = VillagePlanForm(
+        request.POST or None,
+        initial=initial,
+        units=_planning_units(request.user, village),
+        projects=projects,
     )
+
+    def write(data):
+        units = {u.pk: u for u in _planning_units(request.user, village) or ()}
+        return services.village_plan_save(
+            actor=request.user,
+            village=village,
+            year=data["year"],
+            leading_industries=data["leading_industries"],
+            targets=data["targets"],
+            unit=units.get(data.get("unit")),
+            projects=[by_id[pk] for pk in data["projects"]],
+        )
+
+    outcome = submit(request, form, write)
     plans_url = reverse("assistance:village_plans", kwargs={"code": village.code})
     if outcome.saved:
         messages.success(request, VILLAGE_PLAN_SAVED.format(year=outcome.value.year))
@@ -445,7 +601,75 @@ def deed_create(request, pk):
 @login_required
 def deed_detail(request, pk):
     deed = selectors.deed_get(user=request.user, pk=pk)
-    return render(request, "assistance/deed_detail.html", {"deed": deed})
+    context = {
+        "deed": deed,
+        "can_edit": not deed.is_voided and rules.may_edit_deed(request.user, deed),
+        "void_form": VoidForm(),
+    }
+    return render(request, "assistance/deed_detail.html", context)
+
+
+@login_required
+def deed_update(request, pk):
+    deed = selectors.deed_get(user=request.user, pk=pk)
+    rules.require(rules.may_edit_deed(request.user, deed))
+    initial = {
+        "type": deed.type,
+        "description": deed.description,
+        "value": deed.value,
+        "done_on": deed.done_on,
+        "households": ", ".join(h.number for h in deed.household_list),
+    }
+    form = DeedUpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.deed_update(
+            actor=request.user,
+            deed=deed,
+            type=data["type"],
+            description=data["description"],
+            value=data["value"],
+            done_on=data["done_on"],
+            households=_households_by_number(request.user, deed.village_id, data["households"]),
+            photos=form.photo_list(),
+        ),
+    )
+    detail_url = reverse("assistance:deed_detail", kwargs={"pk": deed.pk})
+    if outcome.saved:
+        messages.success(request, DEED_UPDATED)
+        return redirect(detail_url)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the deed: {description}").format(description=deed.description),
+        cancel_url=detail_url,
+        status=outcome.status,
+        multipart=True,
+    )
+
+
+@login_required
+def deed_void(request, pk):
+    deed = selectors.deed_get(user=request.user, pk=pk)
+    rules.require(rules.may_edit_deed(request.user, deed))
+    form = VoidForm(request.POST or None)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.deed_void(actor=request.user, deed=deed, reason=data["reason"]),
+    )
+    detail_url = reverse("assistance:deed_detail", kwargs={"pk": deed.pk})
+    if outcome.saved:
+        messages.success(request, DEED_VOIDED)
+        return redirect(detail_url)
+    return _form_page(
+        request,
+        form,
+        title=_("Void the deed: {description}").format(description=deed.description),
+        cancel_url=detail_url,
+        status=outcome.status,
+    )
 
 
 # Work logs -----------------------------------------------------------------------------------

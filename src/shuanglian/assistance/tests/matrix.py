@@ -54,6 +54,11 @@ WRITES = {
     ("deed", "unit_g"): G_REGISTRY,
     ("deed", "unit_l"): L_REGISTRY,
     ("deed", "unit_p"): G_REGISTRY | {UNIT_ADMIN, CADRE},
+    # Editing or voiding: the visit's cadre while paired; a deed with no cadre, not a cadre.
+    ("vedit", "visit_g"): G_REGISTRY | {CADRE},
+    ("vedit", "visit_l"): L_REGISTRY,
+    ("dedit", "deed_g"): G_REGISTRY | {UNIT_ADMIN},
+    ("dedit", "deed_l"): L_REGISTRY,
 }
 
 HOUSEHOLDS = ("household_g", "household_l")
@@ -66,10 +71,18 @@ PAGES = {
         "/assistance/households/{pk}/visits/new/", "visit", HOUSEHOLDS, GET_POST
     ),
     "assistance:visit_detail": Route("/assistance/visits/{pk}/", "read", ("visit_g", "visit_l")),
+    "assistance:visit_update": Route(
+        "/assistance/visits/{pk}/edit/", "vedit", ("visit_g", "visit_l"), GET_POST
+    ),
+    "assistance:visit_void": Route(
+        "/assistance/visits/{pk}/void/", "vedit", ("visit_g", "visit_l"), GET_POST
+    ),
     "assistance:visit_photo": Route(
         "/assistance/visits/photos/{pk}/", "read", ("vphoto_g", "vphoto_l")
     ),
     "assistance:follow_up_list": Route("/assistance/follow-ups/", "list"),
+    # Who may add one depends on the owner chosen: the service decides (tested there).
+    "assistance:follow_up_create": Route("/assistance/follow-ups/new/", "list", methods=GET_POST),
     "assistance:follow_up_update": Route(
         "/assistance/follow-ups/{pk}/close/", "follow_up", ("fu_g", "fu_l"), GET_POST
     ),
@@ -93,6 +106,12 @@ PAGES = {
     "assistance:deed_list": Route("/assistance/deeds/", "list"),
     "assistance:deed_create": Route("/assistance/units/{pk}/deeds/new/", "deed", UNITS, GET_POST),
     "assistance:deed_detail": Route("/assistance/deeds/{pk}/", "read", ("deed_g", "deed_l")),
+    "assistance:deed_update": Route(
+        "/assistance/deeds/{pk}/edit/", "dedit", ("deed_g", "deed_l"), GET_POST
+    ),
+    "assistance:deed_void": Route(
+        "/assistance/deeds/{pk}/void/", "dedit", ("deed_g", "deed_l"), GET_POST
+    ),
     "assistance:deed_photo": Route(
         "/assistance/deeds/photos/{pk}/", "read", ("dphoto_g", "dphoto_l")
     ),
@@ -111,7 +130,14 @@ API = {
     ("get", f"{A}/visits/{{visit_id}}"): Route(
         f"{A}/visits/{{pk}}", "read", ("visit_g", "visit_l")
     ),
+    ("post", f"{A}/visits/{{visit_id}}"): Route(
+        f"{A}/visits/{{pk}}", "vedit", ("visit_g", "visit_l"), ("post",)
+    ),
+    ("post", f"{A}/visits/{{visit_id}}/void"): Route(
+        f"{A}/visits/{{pk}}/void", "vedit", ("visit_g", "visit_l"), ("post",)
+    ),
     ("get", f"{A}/follow-ups"): Route(f"{A}/follow-ups", "list"),
+    ("post", f"{A}/follow-ups"): Route(f"{A}/follow-ups", "list", methods=("post",)),
     ("post", f"{A}/follow-ups/{{follow_up_id}}"): Route(
         f"{A}/follow-ups/{{pk}}", "follow_up", ("fu_g", "fu_l"), ("post",)
     ),
@@ -139,6 +165,16 @@ API = {
         f"{A}/units/{{pk}}/deeds", "deed", UNITS, ("post",)
     ),
     ("get", f"{A}/deeds/{{deed_id}}"): Route(f"{A}/deeds/{{pk}}", "read", ("deed_g", "deed_l")),
+    ("post", f"{A}/deeds/{{deed_id}}"): Route(
+        f"{A}/deeds/{{pk}}", "dedit", ("deed_g", "deed_l"), ("post",)
+    ),
+    ("post", f"{A}/deeds/{{deed_id}}/void"): Route(
+        f"{A}/deeds/{{pk}}/void", "dedit", ("deed_g", "deed_l"), ("post",)
+    ),
+    ("get", f"{A}/units/{{unit_id}}/work-log"): Route(f"{A}/units/{{pk}}/work-log", "read", UNITS),
+    ("get", f"{A}/cadres/{{cadre_id}}/work-log"): Route(
+        f"{A}/cadres/{{pk}}/work-log", "read", ("cadre_g", "cadre_l", "cadre_p")
+    ),
 }
 
 _media = None

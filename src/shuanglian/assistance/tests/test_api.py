@@ -10,7 +10,7 @@ from shuanglian.assistance import services
 from shuanglian.assistance.models import FollowUp, Visit
 from shuanglian.assistance.tests import factories as af
 from shuanglian.core.access import WRITE_FORBIDDEN
-from shuanglian.core.photos import PHOTO_TOO_LARGE
+from shuanglian.core.photos import PHOTO_NOT_IMAGE, PHOTO_TOO_LARGE
 from shuanglian.core.tests.api_helpers import error_body, walk_pages, zh
 from shuanglian.core.tests.test_photos import jpeg_bytes, upload
 
@@ -132,7 +132,14 @@ def test_lists_walk_with_a_cursor_and_fixed_queries(aw, admin_user, login):
                      requests=[("修路", dt.date(2012, 9, 1))])  # fmt: skip
             af.deed(actor=admin_user, unit=aw.unit_p, village=aw.village_g)
 
-    urls = [f"{A}/visits", f"{A}/follow-ups", f"{A}/deeds", f"{A}/overdue-measures"]
+    urls = [
+        f"{A}/visits",
+        f"{A}/follow-ups",
+        f"{A}/deeds",
+        f"{A}/overdue-measures",
+        f"{A}/units/{aw.unit_p.pk}/work-log?start=2012-01-01",
+        f"{A}/cadres/{aw.cadre_p.pk}/work-log?start=2012-01-01",
+    ]
     add(1)
     few = [count(u) for u in urls]
     add(6)
@@ -140,3 +147,142 @@ def test_lists_walk_with_a_cursor_and_fixed_queries(aw, admin_user, login):
     ids, pages = walk_pages(client, f"{A}/visits", limit=3)
     assert len(ids) == len(set(ids)) == 7
     assert pages == 3
+
+
+def test_village_plan_unit_and_projects_through_the_api(aw, town_officer, admin_user, login):
+    from shuanglian.assistance.models import VillagePlan
+    from shuanglian.projects.tests import factories as prf
+
+    road = prf.project(actor=admin_user, name="暖泉村通村道路")
+    elsewhere = prf.project(actor=admin_user, village=aw.village_l.code, name="常营村饮水工程")
+    client = login(admin_user)
+    url = f"{A}/villages/{aw.village_g.code}/plans"
+    body = error_body(client.post(url, {"year": 2012, "project_ids": [road.pk, elsewhere.pk]}), 400)
+    assert body["message"] == zh(services.VILLAGE_PLAN_PROJECT_ELSEWHERE).format(
+        name="常营村饮水工程", village=aw.village_g.name
+    )
+    assert not VillagePlan.objects.exists()
+    body = error_body(client.post(url, {"year": 2012, "unit": aw.unit_l.pk}), 400)
+    assert body["message"] == zh(services.VILLAGE_PLAN_UNIT_NOT_PAIRED).format(
+        unit="县水务局", village=aw.village_g.name
+    )
+    response = client.post(url, {"year": 2012, "unit": aw.unit_p.pk, "project_ids": [road.pk]})
+    assert response.status_code == 200, response.content
+    assert response.json()["unit"] == {"id": aw.unit_p.pk, "name": aw.unit_p.name}
+    assert response.json()["project_ids"] == [road.pk]
+    assert client.get(url).json()[0]["project_ids"] == [road.pk]
+
+
+def test_village_plan_list_queries_do_not_grow(aw, admin_user, login):
+    from shuanglian.projects.tests import factories as prf
+
+    client = login(admin_user)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def add(years):
+        for year in years:
+            projects = [
+                prf.project(actor=admin_user, name=f"项目{year}-{n}", year=year) for n in range(2)
+            ]
+            services.village_plan_save(
+                actor=admin_user, village=aw.village_g, year=year, unit=aw.unit_p,
+                projects=projects,
+            )  # fmt: skip
+
+    urls = [
+        f"{A}/villages/{aw.village_g.code}/plans",
+        f"/assistance/villages/{aw.village_g.code}/plans/",
+    ]
+    add([2012])
+    few = [count(u) for u in urls]
+    add([2013, 2014, 2015])
+    assert [count(u) for u in urls] == few
+
+
+def test_visit_update_and_void_through_the_api(aw, cadre_user, viewer, login):
+    visit = af.visit(actor=cadre_user, household=aw.household_g)
+    url = f"{A}/visits/{visit.pk}"
+    assert login(viewer).post(url, {"mode": "phone"}).status_code == 403
+    client = login(cadre_user)
+    response = client.post(url, {"mode": "phone", "satisfaction": 3, "photos": [af.png_upload()]})
+    assert response.status_code == 200, response.content
+    assert (response.json()["mode"], response.json()["satisfaction"]) == ("phone", 3)
+    assert len(response.json()["photos"]) == 1
+    body = error_body(client.post(url, {"satisfaction": 7}), 400)
+    assert body["message"] == zh(services.SATISFACTION_INVALID)
+    body = error_body(client.post(f"{url}/void", {}), 400)
+    assert body["message"] == zh(services.VOID_REASON_REQUIRED)
+    response = client.post(f"{url}/void", {"reason": "重复录入"})
+    assert response.status_code == 200
+    assert response.json()["void_reason"] == "重复录入" and response.json()["voided_at"]
+    body = error_body(client.post(url, {"mode": "home"}), 409)
+    assert body["message"] == zh(services.VISIT_VOIDED)
+    assert client.get(f"{A}/visits").json()["items"][0]["voided_at"]
+
+
+def test_deed_update_and_void_through_the_api(aw, unit_admin, login):
+    deed = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g)
+    url = f"{A}/deeds/{deed.pk}"
+    client = login(unit_admin)
+    body = error_body(client.post(url, {"value": "-1"}), 400)
+    assert body["message"] == zh(services.AMOUNT_OUT_OF_RANGE)
+    body = error_body(client.post(url, {"photos": [upload(b"not an image")]}), 400)
+    assert body["message"] == zh(PHOTO_NOT_IMAGE)
+    response = client.post(url, {"value": "900", "households": [aw.household_g.pk]})
+    assert response.status_code == 200, response.content
+    assert response.json()["value"] == "900.00"
+    assert [h["id"] for h in response.json()["households"]] == [aw.household_g.pk]
+    assert client.post(f"{url}/void", {"reason": "录错单位"}).status_code == 200
+    body = error_body(client.post(url, {"value": "1"}), 409)
+    assert body["message"] == zh(services.DEED_VOIDED)
+    log = client.get(f"{A}/units/{aw.unit_p.pk}/work-log?start=2012-01-01&end=2012-12-31")
+    assert log.json()["deed_count"] == 0 and log.json()["deed_value"] == "0.00"
+
+
+def test_follow_up_created_through_the_api(aw, cadre_user, login):
+    client = login(cadre_user)
+    body = error_body(client.post(f"{A}/follow-ups", {"title": "x", "due_date": "2030-01-01"}), 400)
+    assert body["message"] == zh(services.FOLLOW_UP_NO_OWNER)
+    forbidden = client.post(
+        f"{A}/follow-ups",
+        {"title": "x", "due_date": "2030-01-01", "owner_unit": aw.unit_p.pk},
+    )
+    assert error_body(forbidden, 403)["message"] == zh(WRITE_FORBIDDEN)
+    response = client.post(
+        f"{A}/follow-ups",
+        {"title": "联系农技站", "due_date": "2030-01-01", "owner_cadre": aw.cadre_p.pk,
+         "household": aw.household_g.pk},
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["household"]["id"] == aw.household_g.pk
+    assert FollowUp.objects.count() == 1
+
+
+def test_work_log_api(aw, admin_user, unit_admin, login):
+    from shuanglian.projects.tests import factories as prf
+
+    project = prf.project(actor=admin_user)
+    prf.funding(actor=admin_user, project=project, amount="50000", unit_id=aw.unit_p.pk)
+    af.visit(actor=admin_user, household=aw.household_g)
+    af.deed(actor=admin_user, unit=aw.unit_p, village=aw.village_g, value="1200")
+    plan = af.plan(actor=admin_user, household=aw.household_g)
+    measure = af.measure(actor=admin_user, plan=plan, responsible_unit=aw.unit_p)
+    services.measure_update(actor=admin_user, measure=measure, status="in_progress")
+    services.measure_update(
+        actor=admin_user, measure=measure, status="done", done_on=dt.date(2012, 9, 1)
+    )
+    client = login(unit_admin)
+    log = client.get(f"{A}/units/{aw.unit_p.pk}/work-log?start=2012-01-01&end=2012-12-31").json()
+    assert (log["visit_count"], log["deed_count"], log["funding_count"]) == (1, 1, 1)
+    assert (log["deed_value"], log["funds_total"]) == ("1200.00", "50000.00")
+    assert log["measure_count"] == 1 and log["measures_done"][0]["id"] == measure.pk
+    assert log["fundings"][0]["project"]["name"] == project.name
+    cadre = client.get(f"{A}/cadres/{aw.cadre_p.pk}/work-log?start=2012-01-01").json()
+    assert cadre["visit_count"] == 1 and cadre["fundings"] == []
+    bad = client.get(f"{A}/units/{aw.unit_p.pk}/work-log?start=2012-12-31&end=2012-01-01")
+    assert bad.status_code == 400
+    assert client.get(f"{A}/units/{aw.unit_l.pk}/work-log").status_code == 404

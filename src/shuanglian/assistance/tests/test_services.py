@@ -345,3 +345,256 @@ def test_other_units_cannot_record_deeds(aw, unit_admin, viewer):
         af.deed(actor=unit_admin, unit=aw.unit_l, village=aw.village_l)
     with pytest.raises(Forbidden):
         af.deed(actor=viewer, unit=aw.unit_p, village=aw.village_g)
+
+
+# Village plans: the planning unit and linked projects ----------------------------------------
+
+
+def test_village_plan_records_the_unit_and_links_projects(aw, unit_admin, town_officer):
+    from shuanglian.projects.tests import factories as prf
+
+    road = prf.project(actor=town_officer, name="暖泉村通村道路")
+    hall = prf.project(actor=town_officer, name="暖泉村文化活动中心")
+    plan = services.village_plan_save(
+        actor=unit_admin, village=aw.village_g, year=2012, projects=[road]
+    )
+    assert plan.unit == aw.unit_p  # a unit administrator's plan is their unit's
+    assert list(plan.projects.all()) == [road]
+    created = AuditEvent.objects.filter(object_type="assistance.VillagePlan").get()
+    assert created.changes["projects"] == [[], [road.pk]]
+    services.village_plan_save(
+        actor=town_officer, village=aw.village_g, year=2012, unit=aw.unit_p, projects=[hall]
+    )
+    update = AuditEvent.objects.filter(object_type="assistance.VillagePlan").latest("id")
+    assert update.changes["projects"] == [[road.pk], [hall.pk]]
+    plan.refresh_from_db()
+    assert list(plan.projects.all()) == [hall]
+
+
+def test_village_plan_refuses_a_project_of_another_village(aw, admin_user):
+    from shuanglian.assistance.models import VillagePlan
+    from shuanglian.projects.tests import factories as prf
+
+    elsewhere = prf.project(actor=admin_user, village=aw.village_l.code, name="常营村饮水工程")
+    with pytest.raises(InvalidInput) as err:
+        services.village_plan_save(
+            actor=admin_user, village=aw.village_g, year=2012, projects=[elsewhere]
+        )
+    assert err.value.message == services.VILLAGE_PLAN_PROJECT_ELSEWHERE.format(
+        name="常营村饮水工程", village=aw.village_g.name
+    )
+    assert not VillagePlan.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="assistance.VillagePlan").exists()
+
+
+def test_village_plan_unit_must_be_paired_now(aw, admin_user):
+    from shuanglian.assistance.models import VillagePlan
+
+    with pytest.raises(InvalidInput) as err:
+        services.village_plan_save(
+            actor=admin_user, village=aw.village_g, year=2012, unit=aw.unit_l
+        )
+    assert err.value.message == services.VILLAGE_PLAN_UNIT_NOT_PAIRED.format(
+        unit="县水务局", village=aw.village_g.name
+    )
+    assert not VillagePlan.objects.exists()
+
+
+# Visits: update and void ---------------------------------------------------------------------
+
+
+def test_cadre_corrects_own_visit_and_adds_a_photo(aw, cadre_user):
+    visit = af.visit(actor=cadre_user, household=aw.household_g)
+    services.visit_update(
+        actor=cadre_user,
+        visit=visit,
+        mode="phone",
+        satisfaction=4,
+        photos=[(af.png_upload(), False)],
+    )
+    visit.refresh_from_db()
+    assert (visit.mode, visit.satisfaction) == ("phone", 4)
+    assert visit.photos.count() == 1
+    row = AuditEvent.objects.filter(object_type="assistance.Visit", action="update").get()
+    assert row.changes["mode"] == ["home", "phone"]
+    assert row.changes["photos_added"] == [0, 1]
+
+
+def test_visit_update_refuses_bad_input_and_saves_nothing(aw, cadre_user):
+    visit = af.visit(actor=cadre_user, household=aw.household_g)
+    with pytest.raises(InvalidInput) as err:
+        services.visit_update(actor=cadre_user, visit=visit, visited_on=tomorrow())
+    assert err.value.message == services.DATE_IN_FUTURE
+    with pytest.raises(InvalidInput) as err:
+        services.visit_update(actor=cadre_user, visit=visit, satisfaction=9)
+    assert err.value.message == services.SATISFACTION_INVALID
+    with pytest.raises(InvalidInput) as err:
+        services.visit_update(
+            actor=cadre_user, visit=visit, mode="phone", photos=[(upload(b"nope"), False)]
+        )
+    assert err.value.message == PHOTO_NOT_IMAGE
+    visit.refresh_from_db()
+    assert visit.mode == "home" and not visit.photos.exists()
+    assert not AuditEvent.objects.filter(object_type="assistance.Visit", action="update").exists()
+
+
+def test_visit_update_and_void_rights(aw, cadre_user, viewer, other_town_officer, admin_user):
+    visit = af.visit(actor=admin_user, household=aw.household_l)
+    for who in (cadre_user, viewer):
+        with pytest.raises(Forbidden):
+            services.visit_void(actor=who, visit=visit, reason="录错了")
+    services.visit_void(actor=other_town_officer, visit=visit, reason="录错了")
+
+
+def test_voided_visit_stays_marked_and_is_not_changed(aw, cadre_user):
+    from shuanglian.assistance.selectors import visit_list, work_log
+
+    visit = af.visit(actor=cadre_user, household=aw.household_g)
+    with pytest.raises(InvalidInput) as err:
+        services.visit_void(actor=cadre_user, visit=visit, reason="  ")
+    assert err.value.message == services.VOID_REASON_REQUIRED
+    services.visit_void(actor=cadre_user, visit=visit, reason="重复录入")
+    visit.refresh_from_db()
+    assert visit.is_voided and visit.voided_by == cadre_user and visit.void_reason == "重复录入"
+    row = AuditEvent.objects.filter(object_type="assistance.Visit", action="update").get()
+    assert row.changes["void_reason"] == ["", "重复录入"]
+    with pytest.raises(Conflict) as err:
+        services.visit_update(actor=cadre_user, visit=visit, mode="phone")
+    assert err.value.message == services.VISIT_VOIDED
+    with pytest.raises(Conflict):
+        services.visit_void(actor=cadre_user, visit=visit, reason="再次")
+    assert visit_list(user=cadre_user).items == [visit]
+    log = work_log(user=cadre_user, cadre=aw.cadre_p, start=dt.date(2012, 1, 1))
+    assert log.visits == [] and log.visit_count == 0
+
+
+# Deeds: update and void ----------------------------------------------------------------------
+
+
+def test_deed_update_changes_fields_households_and_photos(aw, unit_admin):
+    deed = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g)
+    services.deed_update(
+        actor=unit_admin,
+        deed=deed,
+        type="goods",
+        value="800",
+        households=[aw.household_g, aw.household_g2],
+        photos=[(af.png_upload(), False)],
+    )
+    deed.refresh_from_db()
+    assert (deed.type, deed.value) == ("goods", Decimal("800.00"))
+    assert set(deed.households.all()) == {aw.household_g, aw.household_g2}
+    row = AuditEvent.objects.filter(object_type="assistance.Deed", action="update").get()
+    assert row.changes["value"] == ["5000.00", "800.00"]
+    assert row.changes["households"] == [[], sorted([aw.household_g.pk, aw.household_g2.pk])]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"value": "-5"}, services.AMOUNT_OUT_OF_RANGE),
+        ({"value": "abc"}, services.AMOUNT_INVALID.format(value="abc")),
+        ({"description": " "}, services.DESCRIPTION_REQUIRED),
+        ({"photos": [(upload(b"not a photo"), False)]}, PHOTO_NOT_IMAGE),
+    ],
+)
+def test_bad_deed_update_saves_nothing(aw, unit_admin, changes, message):
+    deed = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g)
+    with pytest.raises(InvalidInput) as err:
+        services.deed_update(actor=unit_admin, deed=deed, type="goods", **changes)
+    assert err.value.message == message
+    deed.refresh_from_db()
+    assert deed.type == "funds" and not deed.photos.exists()
+    assert not AuditEvent.objects.filter(object_type="assistance.Deed", action="update").exists()
+
+
+def test_deed_household_of_another_village_is_refused_on_update(aw, admin_user):
+    deed = af.deed(actor=admin_user, unit=aw.unit_p, village=aw.village_g)
+    with pytest.raises(InvalidInput) as err:
+        services.deed_update(actor=admin_user, deed=deed, households=[aw.household_l])
+    assert err.value.field == "households"
+    assert not deed.households.exists()
+
+
+def test_cadre_edits_only_own_deeds(aw, cadre_user, unit_admin):
+    unit_deed = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g)
+    with pytest.raises(Forbidden):
+        services.deed_update(actor=cadre_user, deed=unit_deed, description="改")
+    own = af.deed(actor=cadre_user, unit=aw.unit_p, village=aw.village_g)
+    services.deed_update(actor=cadre_user, deed=own, description="送种子")
+    own.refresh_from_db()
+    assert own.description == "送种子"
+
+
+def test_voided_deed_counts_in_no_total(aw, unit_admin):
+    from shuanglian.assistance.selectors import deed_list, work_log
+
+    kept = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g, value="300")
+    voided = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g, value="5000")
+    services.deed_void(actor=unit_admin, deed=voided, reason="金额录错")
+    with pytest.raises(Conflict) as err:
+        services.deed_update(actor=unit_admin, deed=voided, value="10")
+    assert err.value.message == services.DEED_VOIDED
+    assert {d.pk for d in deed_list(user=unit_admin).items} == {kept.pk, voided.pk}
+    log = work_log(user=unit_admin, unit=aw.unit_p, start=dt.date(2012, 1, 1))
+    assert [d.pk for d in log.deeds] == [kept.pk]
+    assert (log.deed_value, log.deed_count) == (Decimal("300.00"), 1)
+
+
+# Follow-ups on their own ---------------------------------------------------------------------
+
+
+def test_follow_up_create_checks_who_may_add_it(aw, cadre_user, unit_admin, other_town_officer):
+    own = services.follow_up_create(
+        actor=cadre_user, title="联系农技站", due_date=dt.date(2030, 1, 1), owner_cadre=aw.cadre_p
+    )
+    assert own.owner_cadre == aw.cadre_p
+    with pytest.raises(Forbidden):
+        services.follow_up_create(
+            actor=cadre_user, title="x", due_date=dt.date(2030, 1, 1), owner_unit=aw.unit_l
+        )
+    services.follow_up_create(
+        actor=unit_admin, title="协调资金", due_date=dt.date(2030, 1, 1), owner_unit=aw.unit_p
+    )
+    with pytest.raises(Forbidden):
+        services.follow_up_create(
+            actor=other_town_officer,
+            title="x",
+            due_date=dt.date(2030, 1, 1),
+            owner_cadre=aw.cadre_p,
+            household=aw.household_g,
+        )
+    services.follow_up_create(
+        actor=other_town_officer,
+        title="修复入户道路",
+        due_date=dt.date(2030, 1, 1),
+        owner_cadre=aw.cadre_l,
+        household=aw.household_l,
+    )
+    assert FollowUp.objects.count() == 3
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_stored_visit_photo_has_gps_only_when_kept(aw, cadre_user, keep):
+    from shuanglian.core.tests.test_photos import gps_of
+
+    data = jpeg_bytes(gps=True)
+    assert gps_of(data)
+    visit = af.visit(actor=cadre_user, household=aw.household_g, photos=[(upload(data), keep)])
+    photo = visit.photos.get()
+    with photo.image.open("rb") as stored:
+        assert bool(gps_of(stored.read())) is keep
+    with photo.thumbnail.open("rb") as thumb:
+        assert not gps_of(thumb.read())
+    assert photo.gps_kept is keep
+
+
+def test_deed_photo_too_large_saves_nothing(aw, unit_admin, settings):
+    from shuanglian.core.photos import PHOTO_TOO_LARGE
+
+    settings.PHOTO_MAX_MB = 1
+    big = upload(jpeg_bytes() + b"\0" * (1024 * 1024 + 1))
+    with pytest.raises(InvalidInput) as err:
+        af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g, photos=[(big, False)])
+    assert err.value.message == PHOTO_TOO_LARGE.format(mb=1, megapixels=60)
+    assert not Deed.objects.exists() and not DeedPhoto.objects.exists()

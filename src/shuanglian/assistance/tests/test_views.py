@@ -203,3 +203,223 @@ def test_list_pages_do_not_grow_with_rows(aw, admin_user, login):
 def test_officer_sees_whose_visit_it_will_be(aw, town_officer, login):
     page = login(town_officer).get(f"/assistance/households/{aw.household_g.pk}/visits/new/")
     assert zh(views.VISIT_ON_BEHALF, name="马秀英") in text(page)
+
+
+# Village plans, visits and deeds corrected or voided, follow-ups on their own ------------------
+
+
+def test_officer_plans_a_village_with_its_unit_and_projects(aw, town_officer, login):
+    from shuanglian.assistance.models import VillagePlan
+    from shuanglian.projects.tests import factories as prf
+
+    road = prf.project(actor=town_officer, name="暖泉村通村道路")
+    client = login(town_officer)
+    url = f"/assistance/villages/{aw.village_g.code}/plans/save/"
+    form = text(client.get(url))
+    assert "暖泉村通村道路" in form and aw.unit_p.name in form
+    response = client.post(
+        url,
+        {"year": "2012", "unit": str(aw.unit_p.pk), "projects": [str(road.pk)],
+         "leading_industries": "苹果"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    plan = VillagePlan.objects.get()
+    assert plan.unit == aw.unit_p and list(plan.projects.all()) == [road]
+    page = text(client.get(f"/assistance/villages/{aw.village_g.code}/plans/"))
+    assert "暖泉村通村道路" in page and aw.unit_p.name in page
+
+
+def test_unit_admin_plan_is_their_units(aw, unit_admin, login):
+    from shuanglian.assistance.models import VillagePlan
+
+    client = login(unit_admin)
+    url = f"/assistance/villages/{aw.village_g.code}/plans/save/"
+    assert 'name="unit"' not in text(client.get(url))
+    assert client.post(url, {"year": "2012", "leading_industries": "花椒"}).status_code == 302
+    assert VillagePlan.objects.get().unit == aw.unit_p
+
+
+def test_cadre_edits_then_voids_a_visit(aw, cadre_user, login):
+    visit = af.visit(actor=cadre_user, household=aw.household_g)
+    client = login(cadre_user)
+    detail = text(client.get(f"/assistance/visits/{visit.pk}/"))
+    assert f"/assistance/visits/{visit.pk}/edit/" in detail and 'id="void-form"' in detail
+    edit = f"/assistance/visits/{visit.pk}/edit/"
+    response = client.post(
+        edit,
+        {"visited_on": "2012-08-02", "mode": "phone", "discussion": "电话回访",
+         "satisfaction": "4", "photos": [af.png_upload()]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.mode, visit.satisfaction, visit.photos.count()) == ("phone", 4, 1)
+    empty = client.post(f"/assistance/visits/{visit.pk}/void/", {"reason": ""})
+    assert empty.status_code == 400
+    assert zh(services.VOID_REASON_REQUIRED) in text(empty)
+    voided = client.post(f"/assistance/visits/{visit.pk}/void/", {"reason": "重复录入"})
+    assert voided.status_code == 302
+    detail = text(client.get(f"/assistance/visits/{visit.pk}/"))
+    assert 'id="voided"' in detail and "重复录入" in detail and 'id="void-form"' not in detail
+    refused = client.post(edit, {"visited_on": "2012-08-02", "mode": "home"})
+    assert refused.status_code == 409
+    assert zh(services.VISIT_VOIDED) in text(refused)
+    listed = text(client.get(f"/assistance/households/{aw.household_g.pk}/visits/"))
+    assert "已作废" in listed
+
+
+def test_deed_edit_and_void_pages(aw, unit_admin, login):
+    deed = af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g)
+    client = login(unit_admin)
+    edit = f"/assistance/deeds/{deed.pk}/edit/"
+    base = {"type": "goods", "description": "送化肥", "value": "700", "done_on": "2012-08-02",
+            "households": aw.household_g.number}  # fmt: skip
+    bad = client.post(edit, {**base, "value": "-7"})
+    assert bad.status_code == 400 and zh(services.AMOUNT_OUT_OF_RANGE) in text(bad)
+    assert client.post(edit, base).status_code == 302
+    deed.refresh_from_db()
+    assert deed.value == 700 and list(deed.households.all()) == [aw.household_g]
+    assert client.post(f"/assistance/deeds/{deed.pk}/void/", {"reason": "录错"}).status_code == 302
+    assert 'id="voided"' in text(client.get(f"/assistance/deeds/{deed.pk}/"))
+    log = text(client.get(f"/assistance/units/{aw.unit_p.pk}/log/?start=2012-01-01&end=2012-12-31"))
+    assert "送化肥" not in log
+    assert re.search(r'data-total="deeds">0(\.00)?<', log)
+
+
+def test_deed_photo_not_an_image_or_too_large_saves_nothing(aw, unit_admin, settings, login):
+    from shuanglian.assistance.models import Deed
+    from shuanglian.core.photos import PHOTO_TOO_LARGE
+    from shuanglian.core.tests.test_photos import jpeg_bytes, upload
+
+    client = login(unit_admin)
+    url = f"/assistance/units/{aw.unit_p.pk}/deeds/new/"
+    base = {"village": aw.village_g.code, "type": "goods", "description": "送化肥",
+            "value": "100", "done_on": "2012-08-03"}  # fmt: skip
+    response = client.post(url, {**base, "photos": [upload(b"not an image", "a.jpg")]})
+    assert response.status_code == 400
+    assert zh(PHOTO_NOT_IMAGE) in text(response)
+    settings.PHOTO_MAX_MB = 1
+    big = upload(jpeg_bytes() + b"\0" * (1024 * 1024 + 1))
+    response = client.post(url, {**base, "photos": [big]})
+    assert response.status_code == 400
+    assert zh(PHOTO_TOO_LARGE, mb=1, megapixels=60) in text(response)
+    assert not Deed.objects.exists()
+
+
+def test_follow_up_page_from_the_household(aw, cadre_user, login):
+    client = login(cadre_user)
+    url = f"/assistance/follow-ups/new/?household={aw.household_g.pk}"
+    assert client.get(url).status_code == 200
+    no_owner = client.post(url, {"title": "联系农技站", "due_date": "2030-01-01"})
+    assert no_owner.status_code == 400
+    assert zh(services.FOLLOW_UP_NO_OWNER) in text(no_owner)
+    assert not FollowUp.objects.exists()
+    response = client.post(
+        url, {"title": "联系农技站", "due_date": "2030-01-01", "owner_cadre": str(aw.cadre_p.pk)}
+    )
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.household, follow_up.owner_cadre) == (aw.household_g, aw.cadre_p)
+    assert (
+        client.get(f"/assistance/follow-ups/new/?household={aw.household_l.pk}").status_code == 404
+    )
+
+
+def test_work_log_page_shows_funds_and_measures_with_totals(aw, admin_user, unit_admin, login):
+    from shuanglian.projects.tests import factories as prf
+
+    project = prf.project(actor=admin_user, name="暖泉村文化活动中心")
+    prf.funding(actor=admin_user, project=project, amount="30000", unit_id=aw.unit_p.pk)
+    prf.funding(actor=admin_user, project=project, amount="20000", unit_id=aw.unit_p.pk)
+    plan = af.plan(actor=admin_user, household=aw.household_g)
+    measure = af.measure(
+        actor=admin_user, plan=plan, description="修建蓄水池", responsible_unit=aw.unit_p
+    )
+    services.measure_update(actor=admin_user, measure=measure, status="in_progress")
+    services.measure_update(
+        actor=admin_user, measure=measure, status="done", done_on=dt.date(2012, 9, 1)
+    )
+    page = login(unit_admin).get(
+        f"/assistance/units/{aw.unit_p.pk}/log/?start=2012-01-01&end=2012-12-31"
+    )
+    log = text(page)
+    funds = log[log.find('id="log-funds"') :][: log[log.find('id="log-funds"') :].find("</ul>")]
+    assert funds.count("<li>") == 2 and "暖泉村文化活动中心" in funds
+    assert re.search(r'data-total="funds">50,?000(\.00)?<', log)
+    measures = log[log.find('id="log-measures"') :]
+    assert "修建蓄水池" in measures[: measures.find("</ul>")]
+    assert re.search(r'data-total="measures">1<', log)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"target_net_per_capita": "-1"}, services.AMOUNT_OUT_OF_RANGE),
+        ({"target_net_per_capita": "1000000000"}, services.AMOUNT_OUT_OF_RANGE),
+        ({"target_net_per_capita": "很多"}, services.AMOUNT_INVALID.format(value="很多")),
+        ({"target_exit_year": "1990"}, services.YEAR_INVALID.format(value="1990")),
+        ({"target_exit_year": "明年"}, services.YEAR_INVALID.format(value="明年")),
+    ],
+)
+def test_bad_household_plan_gives_the_message_and_saves_nothing(
+    aw, cadre_user, login, changes, message
+):
+    from shuanglian.assistance.models import HouseholdPlan
+    from shuanglian.core.tests.api_helpers import error_body
+
+    client = login(cadre_user)
+    data = {"year": "2012", "goals": "稳定增收", **changes}
+    page = client.post(f"/assistance/households/{aw.household_g.pk}/plans/save/", data)
+    assert page.status_code == 400
+    assert zh(message) in text(page)
+    api = client.post(f"/api/v1/assistance/households/{aw.household_g.pk}/plans", data)
+    assert error_body(api, 400)["message"] == zh(message)
+    assert not HouseholdPlan.objects.exists()
+
+
+def test_assistance_pages_in_english(aw, cadre_user, settings, login):
+    client = login(cadre_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    visit = af.visit(actor=cadre_user, household=aw.household_g)
+    pages = {
+        f"/assistance/households/{aw.household_g.pk}/visits/": ["Log a visit", "Add a follow-up"],
+        f"/assistance/visits/{visit.pk}/": ["Requests", "Reason for voiding", "Void"],
+        "/assistance/follow-ups/": ["Follow-ups", "Add a follow-up"],
+        f"/assistance/visits/{visit.pk}/edit/": ["Date of the visit", "Add photos"],
+    }
+    for url, english in pages.items():
+        page = text(client.get(url))
+        for words in english:
+            assert words in page, (url, words)
+        for chinese in ("走访", "督办", "作废", "保存"):
+            assert chinese not in page, (url, chinese)
+
+
+def test_cadre_work_log_shows_the_funds_the_cadre_raised(aw, admin_user, cadre_user, login):
+    from shuanglian.projects import services as projects
+    from shuanglian.projects.tests import factories as prf
+
+    project = prf.project(actor=admin_user, name="暖泉村文化活动中心")
+    raised = prf.funding(
+        actor=admin_user,
+        project=project,
+        amount="12000",
+        unit_id=aw.unit_p.pk,
+        raised_by_id=aw.cadre_p.pk,
+    )
+    prf.funding(
+        actor=admin_user,
+        project=project,
+        amount="5000",
+        unit_id=aw.unit_p.pk,
+        raised_by_id=aw.cadre_p.pk,
+    )
+    # The unit's own entry, raised by nobody in particular, is not the cadre's.
+    prf.funding(actor=admin_user, project=project, amount="30000", unit_id=aw.unit_p.pk)
+    projects.funding_reverse(actor=admin_user, entry=raised, reason="金额录错")
+    # The reversal is dated the day it is entered: the period runs to today.
+    page = login(cadre_user).get(f"/assistance/cadres/{aw.cadre_p.pk}/log/?start=2012-01-01")
+    log = text(page)
+    funds = log[log.find('id="log-funds"') :]
+    funds = funds[: funds.find("</ul>")]
+    assert funds.count("<li>") == 3 and "马秀英" in funds
+    assert re.search(r'data-total="funds">5,?000(\.00)?<', log)
