@@ -62,13 +62,15 @@ from shuanglian.households.services import (
     income_record_save,
     member_add,
 )
-from shuanglian.meetings.models import Meeting, MeetingType
+from shuanglian.meetings.models import Meeting, MeetingType, ReportStatus
 from shuanglian.meetings.services import (
     SpeakerData,
     StopData,
     meeting_create,
     meeting_decision_add,
     unit_report_generate_draft,
+    unit_report_submit,
+    unit_report_update,
 )
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing, VillageRole
 from shuanglian.pairings.services import household_pairing_assign, village_pairing_create
@@ -129,6 +131,7 @@ class DemoResult:
     deeds_created: int = 0
     meetings_created: int = 0
     reports_created: int = 0
+    reports_submitted: int = 0
     decisions_created: int = 0
     seconds: float = 0.0
 
@@ -150,6 +153,7 @@ class DemoResult:
                 self.deeds_created,
                 self.meetings_created,
                 self.reports_created,
+                self.reports_submitted,
                 self.decisions_created,
             )
         )
@@ -592,6 +596,20 @@ DEEDS = (
     (DeedType.JOB, "介绍富余劳动力到企业就业", (0, 0)),
     (DeedType.GOODS, "为村小学捐赠图书和文体用品", (2_000, 6_000)),
 )
+# What the units added to their drafts before the meeting: the problems and next plans only a
+# unit knows (the draft writes the work done). Picked by unit so that neighbours differ.
+REPORT_PROBLEMS = (
+    "联系村产业基础薄弱，群众增收渠道单一；部分基础设施项目资金缺口较大。",
+    "部分联系户发展意愿不强，“等靠要”思想仍然存在；单位自身帮扶资金有限。",
+    "联系村地处山区，道路、饮水等基础设施欠账较多；劳动力外出务工，留守老人较多。",
+    "帮扶措施与联系户实际需求衔接还不够紧密，技术培训覆盖面不广。",
+)
+REPORT_NEXT_PLANS = (
+    "围绕{villages}的主导产业，继续协调项目和资金，抓好果椒建园和基础设施建设。",
+    "落实干部结对帮扶责任，逐户完善{villages}联系户脱贫计划，按月走访、按季总结。",
+    "加强对{villages}群众的实用技术培训和思想教育，配合抓好基层组织建设和“效能风暴”行动。",
+)
+
 DECISIONS = (
     ("县委宣传部", "总结推广槐庙村、暖泉村文化活动中心建设经验，9月底前完成联系村文化阵地建设规划",
      dt.date(2012, 9, 30)),
@@ -911,6 +929,7 @@ def _ensure_meeting(admin, units: dict, result: DemoResult) -> Meeting:
         if unit.pk not in drafted:
             unit_report_generate_draft(actor=admin, meeting=meeting, unit=unit)
             result.reports_created += 1
+    _submit_reports(admin, meeting, result)
     if not FollowUp.objects.filter(meeting=meeting).exists():
         for owner, title, due in DECISIONS:
             meeting_decision_add(
@@ -918,6 +937,35 @@ def _ensure_meeting(admin, units: dict, result: DemoResult) -> Meeting:
             )
             result.decisions_created += 1
     return meeting
+
+
+def _submit_reports(admin, meeting: Meeting, result: DemoResult) -> None:
+    """All units report at the meeting: each completes its draft with its problems and next
+    plans and submits it, as the unit would (through its administrator's account where the demo
+    has one). Submitted reports are left alone, so a second run changes nothing."""
+    villages = _guojia_units()
+    unit_admins = {
+        user.unit_id: user
+        for user in User.objects.filter(
+            role=Role.UNIT_ADMIN, is_active=True, unit__in=list(villages)
+        ).order_by("id")
+    }
+    drafts = meeting.reports.filter(status=ReportStatus.DRAFT).select_related("unit", "meeting")
+    for report in drafts.order_by("unit_id"):
+        actor = unit_admins.get(report.unit_id, admin)
+        names = "、".join(village.short_name for village in villages.get(report.unit, []))
+        report = unit_report_update(
+            actor=actor,
+            report=report,
+            work_done=report.work_done,
+            problems=report.problems or REPORT_PROBLEMS[report.unit_id % len(REPORT_PROBLEMS)],
+            next_plans=report.next_plans
+            or REPORT_NEXT_PLANS[report.unit_id % len(REPORT_NEXT_PLANS)].format(
+                villages=names or "联系村"
+            ),
+        )
+        unit_report_submit(actor=actor, report=report)
+        result.reports_submitted += 1
 
 
 def _build_work(admin, units: dict, progress, result: DemoResult) -> None:
@@ -943,5 +991,6 @@ def _build_work(admin, units: dict, progress, result: DemoResult) -> None:
         meeting = _ensure_meeting(admin, units, result)
     progress(
         f"Meeting {meeting.held_on} {meeting.title}: {meeting.attending_units.count()} units, "
-        f"{result.reports_created} report drafts written, {result.decisions_created} decisions new"
+        f"{result.reports_created} report drafts written, {result.reports_submitted} submitted, "
+        f"{result.decisions_created} decisions new"
     )

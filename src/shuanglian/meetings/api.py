@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
+from shuanglian.assistance import rules as follow_up_rules
 from shuanglian.assistance.models import FollowUpStatus
+from shuanglian.assistance.services import follow_up_update
 from shuanglian.core.access import WRITE_FORBIDDEN, require_any_write, require_write
 from shuanglian.core.api_errors import ErrorOut
 from shuanglian.core.errors import Forbidden, InvalidInput
@@ -16,7 +18,7 @@ from shuanglian.meetings import selectors, services
 from shuanglian.meetings.models import MeetingType, ReportStatus
 from shuanglian.regions.api import REGION_PATTERN, RegionRef, region_ref
 from shuanglian.units.api import UnitRef
-from shuanglian.units.selectors import visible_units
+from shuanglian.units.selectors import unit_get, visible_units
 
 router = Router(tags=["meetings"])
 
@@ -48,6 +50,8 @@ class MeetingItem(Schema):
     place: RegionRef
     host_unit: UnitRef | None
     presiding: str
+    cancelled_at: dt.datetime | None = Field(description="Set when the meeting was cancelled.")
+    cancel_reason: str
 
 
 class MeetingPage(Schema):
@@ -85,11 +89,38 @@ class AttendanceOut(Schema):
 
 class DecisionOut(Schema):
     id: int
+    meeting_id: int
     title: str
     owner_unit: UnitRef | None
     due_date: dt.date
     status: FollowUpStatus
     overdue: bool
+    result: str
+    done_on: dt.date | None
+
+
+class DecisionPage(Schema):
+    items: list[DecisionOut]
+    next_cursor: str | None
+
+
+class DecisionQuery(Schema):
+    meeting: int | None = Field(None, description="Id of a meeting: its decisions.")
+    unit: int | None = Field(None, description="Id of a unit: the decisions it owns.")
+    status: str | None = Field(None, json_schema_extra={"enum": ["", *FollowUpStatus.values]})
+    overdue: bool = Field(False, description="Only open decisions past their due date.")
+    cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
+    limit: int | None = Field(None, ge=1, le=500, description="Page size.")
+
+
+class DecisionCloseIn(Schema):
+    status: str = Field(json_schema_extra={"enum": [FollowUpStatus.DONE, FollowUpStatus.CANCELLED]})
+    result: str = Field(description="What came of it.")
+    done_on: dt.date | None = Field(None, description="Today when not given.")
+
+
+class CancelIn(Schema):
+    reason: str = Field(description="Why the meeting is cancelled (required).")
 
 
 class MeetingDetail(MeetingItem):
@@ -195,6 +226,8 @@ def _item(meeting) -> dict:
         "place": region_ref(meeting.place),
         "host_unit": _unit(meeting.host_unit),
         "presiding": meeting.presiding,
+        "cancelled_at": meeting.cancelled_at,
+        "cancel_reason": meeting.cancel_reason,
     }
 
 
@@ -210,11 +243,14 @@ def _summary(report) -> dict:
 def _decision(decision, today) -> dict:
     return {
         "id": decision.pk,
+        "meeting_id": decision.meeting_id,
         "title": decision.title,
         "owner_unit": _unit(decision.owner_unit),
         "due_date": decision.due_date,
         "status": decision.status,
         "overdue": selectors.is_overdue(decision, today),
+        "result": decision.result,
+        "done_on": decision.done_on,
     }
 
 
@@ -238,6 +274,44 @@ def _report(report) -> dict:
 def meetings_list(request: HttpRequest, filters: Query[MeetingQuery]):
     page = selectors.meeting_list(user=request.user, **filters.dict())
     return {"items": [_item(m) for m in page.items], "next_cursor": page.next_cursor}
+
+
+# Before the routes on /{meeting_id}: ninja tries the paths in the order they were added.
+@router.get(
+    "/decisions",
+    response={200: DecisionPage, 400: ErrorOut, 404: ErrorOut, **ERRORS},
+    summary="Decisions (督办事项) of the meetings in scope",
+    operation_id="meeting_decision_list",
+)
+def decisions_list(request: HttpRequest, filters: Query[DecisionQuery]):
+    user = request.user
+    page = selectors.decision_list(
+        user=user,
+        meeting=selectors.meeting_get(user=user, pk=filters.meeting) if filters.meeting else None,
+        unit=unit_get(user=user, pk=filters.unit) if filters.unit else None,
+        status=filters.status,
+        overdue=filters.overdue,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    today = timezone.localdate()
+    return {"items": [_decision(d, today) for d in page.items], "next_cursor": page.next_cursor}
+
+
+@router.post(
+    "/decisions/{decision_id}",
+    response={200: DecisionOut, **WRITE_ERRORS},
+    summary="Close a decision: done or cancelled, with the result",
+    operation_id="meeting_decision_update",
+    openapi_extra=_documented(DecisionCloseIn),
+)
+def decision_update(request: HttpRequest, decision_id: int):
+    decision = selectors.decision_get(user=request.user, pk=decision_id)
+    follow_up_rules.require(follow_up_rules.may_follow_up(request.user, decision))
+    payload = _body(request, DecisionCloseIn)
+    follow_up_update(actor=request.user, follow_up=decision, **payload.dict())
+    decision = selectors.decision_get(user=request.user, pk=decision.pk)
+    return _decision(decision, timezone.localdate())
 
 
 @router.post(
@@ -362,6 +436,22 @@ def _detail(meeting) -> dict:
         ],
         "decisions": [_decision(d, today) for d in selectors.meeting_decisions(meeting)],
     }
+
+
+@router.post(
+    "/{meeting_id}/cancel",
+    response={200: MeetingDetail, **WRITE_ERRORS},
+    summary="Cancel (void) a meeting, with the reason; nothing of it changes afterwards",
+    operation_id="meeting_cancel",
+    openapi_extra=_documented(CancelIn),
+)
+def meeting_cancel(request: HttpRequest, meeting_id: int):
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    require_write(request.user, meeting.place_id)
+    payload = _body(request, CancelIn)
+    return _detail(
+        services.meeting_cancel(actor=request.user, meeting=meeting, reason=payload.reason)
+    )
 
 
 @router.post(

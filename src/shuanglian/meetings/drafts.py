@@ -120,14 +120,19 @@ class WorkSummary:
 
 def unit_work(*, unit, start: dt.date, end: dt.date) -> WorkSummary:
     summary = WorkSummary()
-    visits = Visit.objects.filter(cadre__unit=unit, visited_on__gte=start, visited_on__lte=end)
+    # Voided visits and deeds were entered by mistake: a report never counts them.
+    visits = Visit.objects.filter(
+        cadre__unit=unit, visited_on__gte=start, visited_on__lte=end, voided_at__isnull=True
+    )
     figures = visits.aggregate(n=Count("id"), households=Count("household", distinct=True))
     summary.visits, summary.households_visited = figures["n"], figures["households"]
     summary.visits_by_mode = {
         row["mode"]: row["n"] for row in visits.values("mode").annotate(n=Count("id")).order_by()
     }
 
-    deeds = Deed.objects.filter(unit=unit, done_on__gte=start, done_on__lte=end)
+    deeds = Deed.objects.filter(
+        unit=unit, done_on__gte=start, done_on__lte=end, voided_at__isnull=True
+    )
     by_type = deeds.values("type").annotate(n=Count("id"), value=Sum("value")).order_by("type")
     summary.deeds_by_type = [(row["type"], row["n"], row["value"] or 0) for row in by_type]
     summary.deeds = sum(n for _type, n, _value in summary.deeds_by_type)

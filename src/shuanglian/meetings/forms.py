@@ -180,3 +180,12 @@ class DecisionForm(StyledForm):
         data = dict(self.cleaned_data)
         data["owner_unit"] = self.units.get(data["owner_unit"])
         return data
+
+
+class MeetingCancelForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

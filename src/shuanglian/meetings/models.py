@@ -1,6 +1,7 @@
 """Meetings (推进会, 座谈会, 现场观摩) with their speakers, attending units, site-visit stops and
 the attending units' reports. Decisions become follow-ups (assistance.FollowUp)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,10 +38,33 @@ class Meeting(TimeStamped):
         blank=True,
         related_name="attended_meetings",
     )
+    # Cancelling (作废) voids the meeting instead of deleting it: its reports, decisions and
+    # audit trail stay readable, and the reason tells readers why nothing more happens to it.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
         verbose_name = _("meeting")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True, cancel_reason="")
+                | (models.Q(cancelled_at__isnull=False) & ~models.Q(cancel_reason="")),
+                name="meeting_cancelled_with_reason",
+            ),
+        ]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def __str__(self) -> str:
         return self.title

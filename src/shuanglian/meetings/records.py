@@ -8,6 +8,7 @@ meeting, they may print.
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shuanglian.meetings import selectors
 from shuanglian.meetings.models import Meeting
@@ -45,6 +46,8 @@ def meeting_docx(meeting: Meeting) -> bytes:
         (_("Host unit"), meeting.host_unit.name if meeting.host_unit else "—"),
         (_("Presiding"), meeting.presiding or "—"),
     ]
+    if meeting.is_cancelled:
+        facts.append((pgettext("meeting", "cancelled"), meeting.cancel_reason))
     for label, value in facts:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}：").bold = True

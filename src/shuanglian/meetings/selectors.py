@@ -23,6 +23,8 @@ MEETING_NOT_FOUND = _("No meeting with id {id}.")
 REPORT_NOT_FOUND = _("No unit report with id {id}.")
 MEETING_TYPE_INVALID = _("{value} is not a meeting type.")
 MEETING_YEAR_INVALID = _("{value} is not a year.")
+DECISION_NOT_FOUND = _("No decision with id {id}.")
+DECISION_STATUS_INVALID = _("{value} is not a status of a decision.")
 
 
 def _own_unit_ids(scope) -> QuerySet | list[int] | None:
@@ -82,7 +84,12 @@ def meeting_list(
 
 
 def meeting_get(*, user, pk) -> Meeting:
-    meeting = visible_meetings(user).select_related("place", "host_unit").filter(pk=pk).first()
+    meeting = (
+        visible_meetings(user)
+        .select_related("place", "host_unit", "cancelled_by")
+        .filter(pk=pk)
+        .first()
+    )
     if meeting is None:
         raise NotFound(MEETING_NOT_FOUND.format(id=pk), field="id")
     return meeting
@@ -147,16 +154,47 @@ def is_overdue(follow_up: FollowUp, today: dt.date | None = None) -> bool:
     return follow_up.status == FollowUpStatus.OPEN and follow_up.due_date < today
 
 
+def visible_decisions(user) -> QuerySet[FollowUp]:
+    """The decisions (督办事项) of the meetings the user sees."""
+    return FollowUp.objects.filter(meeting__in=visible_meetings(user).values("pk"))
+
+
 def decision_list(
-    *, user, overdue: bool = False, cursor: str | None = None, limit: int | None = None
+    *,
+    user,
+    overdue: bool = False,
+    meeting: Meeting | None = None,
+    unit=None,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
 ) -> Page[FollowUp]:
-    """The decisions (督办事项) of the meetings the user sees; `overdue`: open and past due."""
-    decisions = FollowUp.objects.filter(
-        meeting__in=visible_meetings(user).values("pk")
-    ).select_related("meeting", "owner_unit")
+    """The decisions of the meetings the user sees; `overdue`: open and past due. `meeting` and
+    `unit` are records the caller has already looked up through the user's scope."""
+    decisions = visible_decisions(user).select_related("meeting", "owner_unit")
     if overdue:
         decisions = decisions.filter(status=FollowUpStatus.OPEN, due_date__lt=timezone.localdate())
+    if meeting is not None:
+        decisions = decisions.filter(meeting=meeting)
+    if unit is not None:
+        decisions = decisions.filter(owner_unit=unit)
+    if status := (status or "").strip():
+        if status not in FollowUpStatus.values:
+            raise InvalidInput(DECISION_STATUS_INVALID.format(value=status), field="status")
+        decisions = decisions.filter(status=status)
     return keyset_page(decisions, cursor=cursor, limit=limit)
+
+
+def decision_get(*, user, pk) -> FollowUp:
+    decision = (
+        visible_decisions(user)
+        .select_related("meeting", "owner_unit", "owner_cadre", "owner_cadre__unit", "household")
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise NotFound(DECISION_NOT_FOUND.format(id=pk), field="id")
+    return decision
 
 
 def unit_overdue_decisions(*, user, unit) -> list[FollowUp]:

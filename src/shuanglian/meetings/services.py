@@ -46,6 +46,11 @@ DECISION_TITLE_REQUIRED = _("The decision needs a text.")
 DECISION_OWNER_REQUIRED = _("A decision needs a unit responsible for it.")
 DECISION_DUE_REQUIRED = _("A decision needs a due date.")
 DECISION_DUE_BEFORE_MEETING = _("The due date {date} is before the meeting ({held_on}).")
+MEETING_CANCELLED = _(
+    "This meeting was cancelled: it and its reports can no longer change, nor can decisions be "
+    "added."
+)
+CANCEL_REASON_REQUIRED = _("Give the reason the meeting is cancelled.")
 
 MEETING_FIELDS = (
     "type",
@@ -57,6 +62,7 @@ MEETING_FIELDS = (
     "agenda",
     "minutes",
 )
+CANCEL_FIELDS = ("cancelled_at", "cancelled_by", "cancel_reason")
 REPORT_FIELDS = ("period_start", "period_end", "work_done", "problems", "next_plans", "status")
 PLACE_LEVELS = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
 
@@ -166,6 +172,14 @@ def _stop_lines(meeting: Meeting) -> list[str]:
     return [f"{s.project_id}|{s.note}" for s in meeting.stops.all()]
 
 
+def _require_not_cancelled(meeting: Meeting) -> None:
+    """Locks the meeting's row and reads whether it is cancelled from it, not from the caller's
+    copy: a write racing a cancel either finishes first or is refused."""
+    stored = Meeting.objects.select_for_update().only("cancelled_at").get(pk=meeting.pk)
+    if stored.is_cancelled:
+        raise Conflict(MEETING_CANCELLED)
+
+
 def _report_for(meeting: Meeting, unit: Unit) -> UnitReport:
     start, end = period_for(unit=unit, held_on=meeting.held_on, meeting_id=meeting.pk)
     return UnitReport(meeting=meeting, unit=unit, period_start=start, period_end=end)
@@ -267,6 +281,7 @@ def meeting_update(
 ) -> Meeting:
     """Replaces the speakers, stops and attending units with those given."""
     require_write(actor, meeting.place_id)
+    _require_not_cancelled(meeting)
     values = _meeting_values(
         actor,
         type=type,
@@ -327,6 +342,7 @@ def unit_report_generate_draft(*, actor, meeting: Meeting, unit: Unit) -> UnitRe
     """(Re)write the draft's period and work done from the unit's records since its last report.
     Problems and next plans, which only the unit can know, are kept."""
     _require_report_write(actor, meeting=meeting, unit=unit)
+    _require_not_cancelled(meeting)
     if not meeting.attending_units.filter(pk=unit.pk).exists():
         raise InvalidInput(REPORT_UNIT_NOT_ATTENDING.format(unit=unit), field="unit")
     report = UnitReport.objects.select_for_update().filter(meeting=meeting, unit=unit).first()
@@ -348,6 +364,7 @@ def unit_report_update(
     *, actor, report: UnitReport, work_done: str, problems: str = "", next_plans: str = ""
 ) -> UnitReport:
     _require_report_write(actor, meeting=report.meeting, unit=report.unit)
+    _require_not_cancelled(report.meeting)
     if report.status == ReportStatus.SUBMITTED:
         raise Conflict(REPORT_SUBMITTED.format(unit=report.unit))
     before = snapshot(report, REPORT_FIELDS)
@@ -362,6 +379,7 @@ def unit_report_update(
 @transaction.atomic
 def unit_report_submit(*, actor, report: UnitReport) -> UnitReport:
     _require_report_write(actor, meeting=report.meeting, unit=report.unit)
+    _require_not_cancelled(report.meeting)
     if report.status == ReportStatus.SUBMITTED:
         raise Conflict(REPORT_SUBMITTED.format(unit=report.unit))
     if not report.work_done.strip():
@@ -379,6 +397,7 @@ def meeting_decision_add(
 ) -> FollowUp:
     """A decision of the meeting becomes a follow-up (督办事项) owned by a unit, due by a date."""
     require_write(actor, meeting.place_id)
+    _require_not_cancelled(meeting)
     title = (title or "").strip()
     if not title:
         raise InvalidInput(DECISION_TITLE_REQUIRED, field="title")
@@ -403,3 +422,28 @@ def meeting_decision_add(
         region_code=meeting.place_id,
     )
     return decision
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    """Void the meeting (作废): it stays on record, marked cancelled with the reason, and
+    nothing of it changes afterwards. Decisions already made stay as they are, so that their
+    owners can still close them."""
+    require_write(actor, meeting.place_id)
+    _require_not_cancelled(meeting)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(CANCEL_REASON_REQUIRED, field="reason")
+    before = snapshot(meeting, CANCEL_FIELDS)
+    meeting.cancelled_at = timezone.now()
+    meeting.cancelled_by = actor if getattr(actor, "pk", None) else None
+    meeting.cancel_reason = reason
+    meeting.save(update_fields=[*CANCEL_FIELDS, "updated_at"])
+    audit(
+        actor=actor,
+        action=AuditAction.END,
+        obj=meeting,
+        changes=diff(before, snapshot(meeting, CANCEL_FIELDS)),
+        region_code=meeting.place_id,
+    )
+    return meeting

@@ -9,6 +9,7 @@ urlpatterns = [
     path("decisions/", views.decision_list, name="decision_list"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_update, name="update"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/record/", views.meeting_print, name="record"),
     path("<int:pk>/record.docx", views.meeting_download, name="record_docx"),
     path("<int:pk>/decisions/new/", views.decision_create, name="decision_create"),

@@ -14,7 +14,13 @@ from shuanglian.core.access import WRITE_FORBIDDEN, require_any_write, require_w
 from shuanglian.core.errors import Forbidden, InvalidInput
 from shuanglian.core.forms import FORM_ERRORS, submit
 from shuanglian.meetings import selectors, services
-from shuanglian.meetings.forms import DecisionForm, MeetingFilterForm, MeetingForm, UnitReportForm
+from shuanglian.meetings.forms import (
+    DecisionForm,
+    MeetingCancelForm,
+    MeetingFilterForm,
+    MeetingForm,
+    UnitReportForm,
+)
 from shuanglian.meetings.models import ReportStatus
 from shuanglian.meetings.records import meeting_docx, meeting_record
 from shuanglian.units.selectors import visible_units
@@ -27,14 +33,21 @@ REPORT_DRAFTED = _(
 )
 REPORT_SUBMITTED_OK = _("The report of {unit} was submitted.")
 DECISION_ADDED = _("The decision was added and assigned to {unit}.")
+MEETING_CANCELLED_OK = _("Meeting {title} was cancelled.")
 
 
 def _units_for(user):
     return list(visible_units(user).order_by("name", "id"))
 
 
-def _form_page(request, form, *, title, cancel_url, status=200, intro=""):
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro}
+def _form_page(request, form, *, title, cancel_url, status=200, intro="", submit_label=None):
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": cancel_url,
+        "intro": intro,
+        "submit_label": submit_label,
+    }
     return render(request, "core/form.html", context, status=status)
 
 
@@ -101,9 +114,38 @@ def meeting_detail(request, pk):
             (decision, selectors.is_overdue(decision, today))
             for decision in selectors.meeting_decisions(meeting)
         ],
-        "can_write": selectors.may_write_meeting(request.user, meeting),
+        "can_write": selectors.may_write_meeting(request.user, meeting)
+        and not meeting.is_cancelled,
+        "cancel_form": MeetingCancelForm(),
     }
     return render(request, "meetings/detail.html", context)
+
+
+@login_required
+def meeting_cancel(request, pk):
+    """The form is on the meeting page; this page shows it again when the reason is refused."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    require_write(request.user, meeting.place_id)
+    form = MeetingCancelForm(request.POST or None)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=data["reason"]
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, MEETING_CANCELLED_OK.format(title=meeting.title))
+        return redirect("meetings:detail", pk=meeting.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Cancel meeting {title}").format(title=meeting.title),
+        cancel_url=reverse("meetings:detail", args=[meeting.pk]),
+        status=outcome.status,
+        intro=_("A cancelled meeting stays on record; it and its reports can no longer change."),
+        submit_label=_("Cancel meeting"),
+    )
 
 
 @login_required
@@ -212,7 +254,8 @@ def _report_page(request, report, form, status=200, *, notice=None, error=None):
         "can_write": selectors.may_write_report(
             request.user, meeting=report.meeting, unit=report.unit
         )
-        and report.status == ReportStatus.DRAFT,
+        and report.status == ReportStatus.DRAFT
+        and not report.meeting.is_cancelled,
     }
     return render(request, "meetings/report.html", context, status=status)
 

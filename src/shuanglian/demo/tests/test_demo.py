@@ -18,11 +18,12 @@ from shuanglian.assistance.models import (
     Visit,
 )
 from shuanglian.core.idcard import parse_id
+from shuanglian.core.models import AuditEvent
 from shuanglian.demo.scenario import GUOJIA_UNITS, LONGCHENG, OUTSIDE_UNITS
 from shuanglian.demo.services import demo_build
 from shuanglian.households.models import Category, Household, Member
 from shuanglian.meetings.drafts import yuan
-from shuanglian.meetings.models import Meeting, UnitReport
+from shuanglian.meetings.models import Meeting, ReportStatus, UnitReport
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
 from shuanglian.projects.models import Funding, FundingSource, Project, ProjectStatus
 from shuanglian.regions.models import Level, Region
@@ -220,6 +221,49 @@ def test_the_xuanchuan_report_draft_tells_its_visits_deeds_and_funds(demo):
     assert f"走访联系户{visits}次" in report.work_done
     assert f"办实事好事{deeds.count()}件" in report.work_done
     assert f"协调落实项目资金{yuan(funds)}元" in report.work_done
+
+
+def test_the_speeches_of_the_meeting(demo):
+    meeting = Meeting.objects.get(held_on=dt.date(2012, 8, 14))
+    speakers = {s.name: s for s in meeting.speakers.all()}
+    sun = speakers["孙旺奎"]
+    assert "郭嘉镇党委书记" in sun.post
+    # He reports the progress of the province, the city, the county and the township.
+    for level in ("全省", "全市", "全县", "郭嘉镇"):
+        assert level in sun.summary, level
+    assert "进展" in sun.summary
+    shao = speakers["邵维基"]
+    assert "县人大" in shao.post and "双联" in shao.summary
+    li = speakers["李爱仙"]
+    assert "宣传部长" in li.post
+    assert "四点要求" in li.summary
+    # The four requirements: combine the action with …
+    for requirement in (
+        "双联行动与产业开发相结合",
+        "与基础设施建设相结合",
+        "与教育农民、维护社会稳定相结合",
+        "与基层组织建设和“效能风暴”行动相结合",
+    ):
+        assert requirement in li.summary, requirement
+    order = [s.name for s in meeting.speakers.order_by("order")]
+    assert order.index("孙旺奎") < order.index("邵维基") < order.index("李爱仙")
+
+
+def test_all_units_attend_and_report(demo):
+    meeting = Meeting.objects.get(held_on=dt.date(2012, 8, 14))
+    reports = list(meeting.reports.select_related("unit"))
+    assert len(reports) == meeting.attending_units.count() == 21
+    assert {r.unit for r in reports} == set(meeting.attending_units.all())
+    for report in reports:
+        assert report.status == ReportStatus.SUBMITTED, report.unit.short_name
+        assert report.work_done and report.problems and report.next_plans
+    # 县委宣传部 reports through its own administrator's account, as the unit would.
+    xuanchuan = next(r for r in reports if r.unit.short_name == "县委宣传部")
+    submitted = AuditEvent.objects.filter(
+        object_type="meetings.UnitReport", object_id=str(xuanchuan.pk), changes__has_key="status"
+    ).get()
+    assert submitted.actor.username == "xuanchuan"
+    assert submitted.changes["status"] == ["draft", "submitted"]
 
 
 def test_a_second_run_creates_nothing(demo):

@@ -12,6 +12,7 @@ from shuanglian.households.tests import factories as hf
 from shuanglian.meetings import services
 from shuanglian.meetings.drafts import NOTHING_RECORDED, draft_work_done, yuan
 from shuanglian.meetings.tests.factories import meeting
+from shuanglian.pairings.models import HouseholdPairing
 from shuanglian.pairings.tests import factories as pf
 from shuanglian.projects import services as projects
 from shuanglian.regions.models import Region
@@ -144,3 +145,25 @@ def test_generate_draft_fills_the_report_and_keeps_the_units_own_text(admin_user
 def test_yuan():
     assert yuan(12000) == "12,000"
     assert yuan("0.5") == "0.50"
+
+
+def test_voided_visits_and_deeds_do_not_count(admin_user, work):
+    village = Region.objects.get(code=NUANQUAN)
+    household = HouseholdPairing.objects.filter(cadre__unit=work).first().household
+    visit = assistance.visit_create(
+        actor=admin_user, household=household, visited_on=dt.date(2012, 7, 1), mode="home"
+    )
+    deed = assistance.deed_create(
+        actor=admin_user,
+        unit=work,
+        village=village,
+        type="funds",
+        description="录错的一笔",
+        value=800,
+        done_on=dt.date(2012, 7, 1),
+    )
+    assistance.visit_void(actor=admin_user, visit=visit, reason="重复录入")
+    assistance.deed_void(actor=admin_user, deed=deed, reason="重复录入")
+    text = draft_work_done(unit=work, start=START, end=END)
+    assert "走访联系户3次" in text
+    assert "办实事好事2件，折合价值6,200.50元" in text

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from shuanglian.assistance.models import FollowUp
 from shuanglian.conftest import GUOJIA, LONGCHENG, NUANQUAN
@@ -254,3 +256,88 @@ def test_unit_overdue_decisions(town_officer, other_town_officer, unit_g):
     assert [d.title for d in overdue] == ["逾期"]
     # Decisions of a meeting the user does not see stay hidden.
     assert unit_overdue_decisions(user=other_town_officer, unit=unit_g) == []
+
+
+# Cancelling (作废) ------------------------------------------------------------------------------
+
+
+def test_cancel_is_audited_and_needs_a_reason(town_officer, unit_g):
+    m = meeting(actor=town_officer, units=[unit_g])
+    with pytest.raises(InvalidInput) as err:
+        services.meeting_cancel(actor=town_officer, meeting=m, reason="  ")
+    assert err.value.message == services.CANCEL_REASON_REQUIRED
+    m.refresh_from_db()
+    assert not m.is_cancelled and m.cancel_reason == ""
+    services.meeting_cancel(actor=town_officer, meeting=m, reason="  汛期道路中断，改期召开  ")
+    m.refresh_from_db()
+    assert m.is_cancelled
+    assert (m.cancelled_by, m.cancel_reason) == (town_officer, "汛期道路中断，改期召开")
+    event = AuditEvent.objects.filter(object_type="meetings.Meeting", action="end").get()
+    assert event.changes["cancel_reason"] == ["", "汛期道路中断，改期召开"]
+    assert event.changes["cancelled_by"] == [None, str(town_officer.pk)]
+    assert event.region_code == GUOJIA
+
+
+def test_cancel_follows_the_meeting_write_rule(
+    town_officer, other_town_officer, viewer, unit_admin, unit_g
+):
+    m = meeting(actor=town_officer, units=[unit_g])
+    for refused in (other_town_officer, viewer, unit_admin):
+        with pytest.raises(Forbidden) as err:
+            services.meeting_cancel(actor=refused, meeting=m, reason="改期")
+        assert err.value.message == WRITE_FORBIDDEN
+    m.refresh_from_db()
+    assert not m.is_cancelled
+
+
+def test_a_cancelled_meeting_refuses_every_change(admin_user, town_officer, unit_g, unit_admin):
+    m = meeting(actor=town_officer, units=[unit_g])
+    report = m.reports.get()
+    services.unit_report_update(actor=admin_user, report=report, work_done="走访10次")
+    services.meeting_cancel(actor=town_officer, meeting=m, reason="改期")
+    audited = AuditEvent.objects.count()
+    writes = [
+        lambda: services.meeting_cancel(actor=town_officer, meeting=m, reason="再次"),
+        lambda: services.meeting_update(
+            actor=town_officer,
+            meeting=m,
+            type=m.type,
+            title="改了标题",
+            held_on=m.held_on,
+            place_code=m.place_id,
+            attending_unit_ids=[unit_g.pk],
+        ),
+        lambda: services.unit_report_update(actor=admin_user, report=report, work_done="改"),
+        lambda: services.unit_report_generate_draft(actor=admin_user, meeting=m, unit=unit_g),
+        lambda: services.unit_report_submit(actor=admin_user, report=report),
+        lambda: services.meeting_decision_add(
+            actor=town_officer, meeting=m, title="落实", owner_unit=unit_g, due_date=DAY
+        ),
+    ]
+    for write in writes:
+        with pytest.raises(Conflict) as err:
+            write()
+        assert err.value.message == services.MEETING_CANCELLED
+        assert err.value.status == 409
+    m.refresh_from_db()
+    report.refresh_from_db()
+    assert m.title == "郭嘉镇双联行动推进会" and m.cancel_reason == "改期"
+    assert (report.work_done, report.status) == ("走访10次", ReportStatus.DRAFT)
+    assert not FollowUp.objects.filter(meeting=m).exists()
+    assert AuditEvent.objects.count() == audited
+
+
+def test_cancel_reads_the_stored_state_not_the_callers_copy(town_officer, unit_g):
+    m = meeting(actor=town_officer, units=[unit_g])
+    stale = Meeting.objects.get(pk=m.pk)
+    services.meeting_cancel(actor=town_officer, meeting=m, reason="改期")
+    with pytest.raises(Conflict):
+        services.meeting_decision_add(
+            actor=town_officer, meeting=stale, title="落实", owner_unit=unit_g, due_date=DAY
+        )
+
+
+def test_the_cancel_constraint_needs_a_reason(town_officer):
+    m = meeting(actor=town_officer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=m.pk).update(cancelled_at=timezone.now())

@@ -269,3 +269,55 @@ def test_forms_render_in_english(login, town_officer, persona_unit, data):
     report = data["g"].reports.get(unit=persona_unit)
     page = text(client.get(f"/meetings/reports/{report.pk}/edit/"))
     assert "Generate draft from recorded work" in page
+
+
+def test_cancel_from_the_meeting_page(login, town_officer, viewer, other_town_officer, data):
+    g = data["g"]
+    address = f"/meetings/{g.pk}/cancel/"
+    client = login(town_officer)
+    page = text(client.get(f"/meetings/{g.pk}/"))
+    assert 'id="cancel-form"' in page and f'action="{address}"' in page
+    blank = client.post(address, {"reason": "  "})
+    assert blank.status_code == 400
+    assert zh(services.CANCEL_REASON_REQUIRED) in text(blank)
+    g.refresh_from_db()
+    assert not g.is_cancelled
+    response = client.post(address, {"reason": "汛期道路中断，改期召开"})
+    assert response.status_code == 302
+    page = text(client.get(f"/meetings/{g.pk}/"))
+    assert 'id="cancelled"' in page and "汛期道路中断，改期召开" in page
+    # Nothing more to do on a cancelled meeting: no edit, decision or cancel buttons.
+    assert f"/meetings/{g.pk}/edit/" not in page
+    assert 'id="cancel-form"' not in page
+    assert f"/meetings/{g.pk}/decisions/new/" not in page
+    listed = text(client.get("/meetings/"))
+    assert listed.count('data-cancelled="1"') == 1
+    record = text(client.get(f"/meetings/{g.pk}/record/"))
+    assert 'id="record-cancelled"' in record and "汛期道路中断，改期召开" in record
+    again = client.post(address, {"reason": "再次"})
+    assert again.status_code == 409
+    assert zh(services.MEETING_CANCELLED) in text(again)
+    refused = client.post(f"/meetings/{g.pk}/edit/", {"title": "新标题"})
+    assert refused.status_code in (400, 409)
+    g.refresh_from_db()
+    assert (g.title, g.cancel_reason) == ("郭嘉镇双联行动推进会", "汛期道路中断，改期召开")
+    assert login(viewer).post(address, {"reason": "x"}).status_code == 403
+    assert_same_404(login(other_town_officer), address, "/meetings/999999/cancel/")
+
+
+def test_reports_of_a_cancelled_meeting_cannot_change(
+    login, admin_user, unit_admin, persona_unit, data
+):
+    report = data["g"].reports.get(unit=persona_unit)
+    services.meeting_cancel(actor=admin_user, meeting=data["g"], reason="改期")
+    client = login(unit_admin)
+    page = text(client.get(f"/meetings/reports/{report.pk}/"))
+    assert 'id="cancelled"' in page and 'id="generate-draft"' not in page
+    for action in ("generate", "submit"):
+        response = client.post(f"/meetings/reports/{report.pk}/{action}/")
+        assert response.status_code == 409
+        assert zh(services.MEETING_CANCELLED) in text(response)
+    edited = client.post(f"/meetings/reports/{report.pk}/edit/", {"work_done": "走访"})
+    assert edited.status_code == 409
+    report.refresh_from_db()
+    assert (report.work_done, report.status) == ("", ReportStatus.DRAFT)
