@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "shuanglian.regions",
     "shuanglian.units",
     "shuanglian.households",
+    "shuanglian.imports",
     "shuanglian.pairings",
     "shuanglian.projects",
     "shuanglian.meetings",

@@ -1,0 +1,64 @@
+"""Building import files for tests in the layouts users send: title row, merged group headers."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from shuanglian.conftest import NUANQUAN
+from shuanglian.households.tests import factories as hf
+from shuanglian.imports.layouts import HEADERS
+
+
+def person(number: str, name: str, relation: str = "户主", *, village=NUANQUAN, **cells) -> dict:
+    """One row as {header: value}; household columns filled on every row."""
+    row = {
+        "村代码": village,
+        "户编号": number,
+        "户类别": "贫困户",
+        "主要致贫原因": "因病",
+        "姓名": name,
+        "身份证号": cells.pop("id_number", None) or hf.id_number(birth=dt.date(1970, 5, 6)),
+        "与户主关系": relation,
+    }
+    row.update(cells)
+    return row
+
+
+def two_households() -> list[dict]:
+    return [
+        person("6205221042000101", "王建祥", 联系电话="13812345678", 家庭住址="暖泉村一社"),
+        person("6205221042000101", "李爱仙", "配偶", 文化程度="小学"),
+        person("6205221042000102", "张秀兰", 户类别="监测户", 主要致贫原因="缺资金"),
+    ]
+
+
+def write_xlsx(path: Path, rows: list[dict], *, float_ids=False) -> Path:
+    """Title row, merged group row (户信息 / 成员信息), then the headers, as county templates."""
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("Sheet1")
+        sheet.merge_range(0, 0, 0, len(HEADERS) - 1, "秦安县建档立卡户家庭成员信息表")
+        sheet.merge_range(1, 0, 1, 6, "户信息")
+        sheet.merge_range(1, 7, 1, len(HEADERS) - 1, "成员信息")
+        for position, header in enumerate(HEADERS):
+            sheet.write_string(2, position, header)
+        for line, row in enumerate(rows, start=3):
+            for position, header in enumerate(HEADERS):
+                value = row.get(header, "")
+                if float_ids and header == "身份证号":
+                    sheet.write_number(line, position, float(value[:17]) * 10)
+                elif isinstance(value, (int, float)):
+                    sheet.write_number(line, position, value)
+                else:
+                    sheet.write_string(line, position, str(value))
+    return path
+
+
+def write_csv(path: Path, rows: list[dict], *, encoding="utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([row.get(header, "") for header in HEADERS])
+    return path
