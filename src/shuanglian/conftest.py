@@ -6,6 +6,7 @@ from the file the project ships, loaded once per test database.
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,20 @@ LONGCHENG = "620522103000"
 NUANQUAN = "620522104200"  # 暖泉村
 HUAIMIAO = "620522104238"  # 槐庙村
 LONGCHENG_VILLAGE_PREFIX = "620522103"
+
+# Browser tests: Debian's chromium driven by Playwright (never a browser Playwright downloads).
+CHROMIUM = "/usr/bin/chromium"
+# Without these, chromium keeps trying to reach Google's hosts, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# Screenshots land here; CI keeps the folder.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def sample_region_rows():
@@ -145,3 +160,26 @@ def login(client):
         return client
 
     return _login
+
+
+# Per module, as before: Playwright's sync API keeps an event loop running while it is open.
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop-sized page of the live server, in Chinese."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

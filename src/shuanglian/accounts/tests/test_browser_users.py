@@ -3,8 +3,7 @@ households paired with them."""
 
 import pytest
 
-from shuanglian.conftest import NUANQUAN
-from shuanglian.core.tests.test_browser import OUTPUT, browser, page  # noqa: F401 (fixtures)
+from shuanglian.conftest import NUANQUAN, SCREENSHOTS
 from shuanglian.households.tests.factories import household
 from shuanglian.pairings.tests.factories import household_pairing, village_pairing
 from shuanglian.units.tests.factories import cadre, unit
@@ -16,7 +15,7 @@ CADRE_PASSWORD = "Sunwangkui@2012"
 CADRE_NEW_PASSWORD = "Nuanquan@2024"
 
 
-def _log_in(page, username, password):  # noqa: F811
+def _log_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
@@ -25,7 +24,7 @@ def _log_in(page, username, password):  # noqa: F811
 
 
 def test_officer_creates_a_cadre_account_scoped_to_two_households(
-    page,  # noqa: F811
+    page,
     county_officer,
     admin_user,
 ):
@@ -62,8 +61,8 @@ def test_officer_creates_a_cadre_account_scoped_to_two_households(
     assert households.count() == 2
     listed = page.locator("#account-households").inner_text()
     assert "邵维基" in listed and "王建祥" in listed and "张国栋" not in listed
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / "user-management.png"), full_page=True)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "user-management.png"), full_page=True)
 
     page.get_by_role("button", name="退出").click()
     page.wait_for_load_state()

@@ -3,37 +3,13 @@ request among the follow-ups. Debian's chromium through Playwright, as in core's
 """
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from PIL import Image
 
+from shuanglian.conftest import SCREENSHOTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-# Without these, chromium keeps trying to reach Google's hosts, which this network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-OUTPUT = Path(settings.BASE_DIR) / "test-results"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -82,5 +58,5 @@ def test_cadre_logs_a_visit_with_a_photo_and_a_request(page, aw, cadre_user, tmp
     assert item.count() == 1
     assert "马秀英" in item.inner_text()
     assert "2012-09-30" in item.inner_text()
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / "visit.png"), full_page=True)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "visit.png"), full_page=True)

@@ -8,13 +8,11 @@ rendered its own content in the right language, not an error page.
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from shuanglian.assistance.tests import factories as af
-from shuanglian.conftest import NUANQUAN
+from shuanglian.conftest import NUANQUAN, SCREENSHOTS
 from shuanglian.households.tests import factories as hf
 from shuanglian.meetings.tests import factories as mf
 from shuanglian.pairings.tests import factories as pf
@@ -22,30 +20,9 @@ from shuanglian.projects.tests import factories as prf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-OUTPUT = Path(settings.BASE_DIR) / "test-results" / "assistance-pages"
+OUTPUT = SCREENSHOTS / "assistance-pages"
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 CHINESE_LABELS = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

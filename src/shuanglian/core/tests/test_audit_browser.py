@@ -2,8 +2,7 @@
 
 import pytest
 
-from shuanglian.conftest import NUANQUAN
-from shuanglian.core.tests.test_browser import OUTPUT, browser, page  # noqa: F401 (fixtures)
+from shuanglian.conftest import NUANQUAN, SCREENSHOTS
 from shuanglian.households import services as households
 from shuanglian.households.tests.factories import household
 
@@ -12,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONGCHENG_VILLAGE = "620522103200"
 
 
-def test_officer_searches_and_exports_the_audit_trail(page, town_officer, admin_user):  # noqa: F811
+def test_officer_searches_and_exports_the_audit_trail(page, town_officer, admin_user):
     near = household(actor=admin_user, village=NUANQUAN, head_name="邵维基", phone="13812345678")
     households.household_update(
         actor=admin_user, household=near, address="", category="poor", phone="13987654321"
@@ -45,9 +44,9 @@ def test_officer_searches_and_exports_the_audit_trail(page, town_officer, admin_
     page.goto("/audit/?date_from=2024-02-30")
     assert "「起始日期」" in page.get_by_role("search").inner_text()
 
-    OUTPUT.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(exist_ok=True)
     page.goto("/audit/")
-    page.screenshot(path=str(OUTPUT / "audit-search.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "audit-search.png"), full_page=True)
 
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()

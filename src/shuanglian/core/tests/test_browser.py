@@ -1,51 +1,15 @@
 """A real browser (Debian's chromium, driven by Playwright) walks the pages as an officer would."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
-from shuanglian.conftest import NUANQUAN, QINAN
+from shuanglian.conftest import NUANQUAN, QINAN, SCREENSHOTS
 from shuanglian.core.idcard import mask_id
 from shuanglian.households.tests.factories import household, id_number
 from shuanglian.pairings.tests.factories import household_pairing, village_pairing
 from shuanglian.units.tests.factories import cadre, unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-# Without these, chromium keeps trying to reach Google's hosts, which this network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-OUTPUT = Path(settings.BASE_DIR) / "test-results"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def test_officer_drills_from_qinan_to_nuanquan_and_opens_a_household(
@@ -87,8 +51,8 @@ def test_officer_drills_from_qinan_to_nuanquan_and_opens_a_household(
     assert mask_id(head_id) in body
     assert head_id not in page.content()
 
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / "household-detail.png"), full_page=True)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "household-detail.png"), full_page=True)
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
