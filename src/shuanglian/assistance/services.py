@@ -271,11 +271,20 @@ def visit_create(
 _UNSET = object()
 
 
-def _void_reason(reason: str) -> str:
+def _void(actor, record, reason: str, *, already: str, region: str):
+    """Mark a visit or deed voided (locked by the caller), with the reason, audited."""
+    if record.is_voided:
+        raise Conflict(already)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(VOID_REASON_REQUIRED, field="reason")
-    return reason[:300]
+    before = snapshot(record, VOID_FIELDS)
+    record.voided_at = timezone.now()
+    record.voided_by = actor if getattr(actor, "pk", None) else None
+    record.void_reason = reason[:300]
+    record.save(update_fields=[*VOID_FIELDS, "updated_at"])
+    _audit_update(actor, record, before, VOID_FIELDS, region)
+    return record
 
 
 @transaction.atomic
@@ -332,16 +341,7 @@ def visit_void(*, actor, visit: Visit, reason: str) -> Visit:
     """Void (作废) a visit logged by mistake: it stays, marked, and no longer counts."""
     visit = Visit.objects.select_for_update().select_related("household").get(pk=visit.pk)
     rules.require(rules.may_edit_visit(actor, visit))
-    if visit.is_voided:
-        raise Conflict(VISIT_VOIDED)
-    reason = _void_reason(reason)
-    before = snapshot(visit, VOID_FIELDS)
-    visit.voided_at = timezone.now()
-    visit.voided_by = actor if getattr(actor, "pk", None) else None
-    visit.void_reason = reason
-    visit.save(update_fields=[*VOID_FIELDS, "updated_at"])
-    _audit_update(actor, visit, before, VOID_FIELDS, visit.household.village_id)
-    return visit
+    return _void(actor, visit, reason, already=VISIT_VOIDED, region=visit.household.village_id)
 
 
 @transaction.atomic
@@ -786,16 +786,7 @@ def deed_void(*, actor, deed: Deed, reason: str) -> Deed:
     """Void (作废) a deed recorded by mistake: it stays, marked, and counts in no total."""
     deed = Deed.objects.select_for_update().select_related("unit").get(pk=deed.pk)
     rules.require(rules.may_edit_deed(actor, deed))
-    if deed.is_voided:
-        raise Conflict(DEED_VOIDED)
-    reason = _void_reason(reason)
-    before = snapshot(deed, VOID_FIELDS)
-    deed.voided_at = timezone.now()
-    deed.voided_by = actor if getattr(actor, "pk", None) else None
-    deed.void_reason = reason
-    deed.save(update_fields=[*VOID_FIELDS, "updated_at"])
-    _audit_update(actor, deed, before, VOID_FIELDS, deed.village_id)
-    return deed
+    return _void(actor, deed, reason, already=DEED_VOIDED, region=deed.village_id)
 
 
 def household_is_paired_with(household: Household, cadre: Cadre) -> bool:

@@ -189,26 +189,26 @@ def visit_update(request, pk):
     )
 
 
+def _void_page(request, void, *, detail_url: str, done: str, title: str):
+    """The void form of a visit or deed; `void(reason)` calls the service."""
+    form = VoidForm(request.POST or None)
+    outcome = submit(request, form, lambda data: void(data["reason"]))
+    if outcome.saved:
+        messages.success(request, done)
+        return redirect(detail_url)
+    return _form_page(request, form, title=title, cancel_url=detail_url, status=outcome.status)
+
+
 @login_required
 def visit_void(request, pk):
     visit = selectors.visit_get(user=request.user, pk=pk)
     rules.require(rules.may_edit_visit(request.user, visit))
-    form = VoidForm(request.POST or None)
-    outcome = submit(
+    return _void_page(
         request,
-        form,
-        lambda data: services.visit_void(actor=request.user, visit=visit, reason=data["reason"]),
-    )
-    detail_url = reverse("assistance:visit_detail", kwargs={"pk": visit.pk})
-    if outcome.saved:
-        messages.success(request, VISIT_VOIDED)
-        return redirect(detail_url)
-    return _form_page(
-        request,
-        form,
+        lambda reason: services.visit_void(actor=request.user, visit=visit, reason=reason),
+        detail_url=reverse("assistance:visit_detail", kwargs={"pk": visit.pk}),
+        done=VISIT_VOIDED,
         title=_("Void the visit to {name}").format(name=visit.household.head_name),
-        cancel_url=detail_url,
-        status=outcome.status,
     )
 
 
@@ -653,22 +653,12 @@ def deed_update(request, pk):
 def deed_void(request, pk):
     deed = selectors.deed_get(user=request.user, pk=pk)
     rules.require(rules.may_edit_deed(request.user, deed))
-    form = VoidForm(request.POST or None)
-    outcome = submit(
+    return _void_page(
         request,
-        form,
-        lambda data: services.deed_void(actor=request.user, deed=deed, reason=data["reason"]),
-    )
-    detail_url = reverse("assistance:deed_detail", kwargs={"pk": deed.pk})
-    if outcome.saved:
-        messages.success(request, DEED_VOIDED)
-        return redirect(detail_url)
-    return _form_page(
-        request,
-        form,
+        lambda reason: services.deed_void(actor=request.user, deed=deed, reason=reason),
+        detail_url=reverse("assistance:deed_detail", kwargs={"pk": deed.pk}),
+        done=DEED_VOIDED,
         title=_("Void the deed: {description}").format(description=deed.description),
-        cancel_url=detail_url,
-        status=outcome.status,
     )
 
 
