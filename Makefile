@@ -11,6 +11,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 HOUSEHOLDS_PER_VILLAGE ?= 30
 PYTEST_ARGS ?=
+BENCH_HOUSEHOLDS ?= 1000000
+BENCH_DATABASE ?= both
+BENCH_RUNS ?= 3
 # Runs as root in CI; elsewhere apt-get needs sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -67,8 +70,11 @@ messages: install
 		 ../../../$(BIN)/shuanglian compilemessages -l zh_Hans >/dev/null) || exit 1; \
 	done
 
+# Every benchmark beside its reference on both databases (docs/benchmarks.md); a smaller run:
+# make bench BENCH_HOUSEHOLDS=100000. PostgreSQL comes from $BENCH_DATABASE_URL.
 bench: install
-	@echo "No benchmarks yet: the import/export benchmark suite comes with issue 7."
+	$(BIN)/shuanglian bench --households $(BENCH_HOUSEHOLDS) --database $(BENCH_DATABASE) \
+		--runs $(BENCH_RUNS)
 
 # What CI runs: lint, then the suite on SQLite and on PostgreSQL.
 ci:

@@ -9,6 +9,7 @@ from shuanglian.assistance.api import router as assistance_router
 from shuanglian.core.api import router as reveal_router
 from shuanglian.core.api_errors import ErrorShapedAPI
 from shuanglian.households.api import router as households_router
+from shuanglian.imports.api import router as imports_router
 from shuanglian.meetings.api import router as meetings_router
 from shuanglian.projects.api import router as projects_router
 from shuanglian.regions.api import router as regions_router
@@ -35,6 +36,7 @@ api.add_router("", reveal_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/projects", projects_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/imports", imports_router)
 
 # Added last so that it only catches what no other route matched: a mistyped API address gets
 # the error shape instead of the HTML 404 page.

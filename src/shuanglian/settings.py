@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shuanglian.units",
     "shuanglian.households",
     "shuanglian.imports",
+    "shuanglian.exports",
     "shuanglian.pairings",
     "shuanglian.projects",
     "shuanglian.meetings",
@@ -146,6 +147,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded photos (visits, deeds, projects) are refused above this size. They are served only
 # through scoped views, never from MEDIA_ROOT directly: they show households' homes.
 PHOTO_MAX_MB = env_int("PHOTO_MAX_MB", 10)
+# Registry imports: uploads stream to IMPORT_DIR; a file may be this large.
+IMPORT_DIR = Path(env_str("IMPORT_DIR", str(VAR_DIR / "imports")))
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 500)
+# Exports of more rows than this run as background tasks, written to VAR_DIR/exports.
+EXPORT_TASK_ROWS = env_int("EXPORT_TASK_ROWS", 50_000)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

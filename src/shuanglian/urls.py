@@ -11,10 +11,12 @@ urlpatterns = [
     path("regions/", include("shuanglian.regions.urls")),
     path("units/", include("shuanglian.units.urls")),
     path("households/", include("shuanglian.households.urls")),
+    path("imports/", include("shuanglian.imports.urls")),
     path("pairings/", include("shuanglian.pairings.urls")),
     path("assistance/", include("shuanglian.assistance.urls")),
     path("projects/", include("shuanglian.projects.urls")),
     path("meetings/", include("shuanglian.meetings.urls")),
+    path("exports/", include("shuanglian.exports.urls")),
     path("", include("shuanglian.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -53,6 +53,11 @@ class ImportJob(models.Model):
     households_created = models.PositiveIntegerField(_("households created"), default=0)
     households_updated = models.PositiveIntegerField(_("households updated"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # A run killed half-way is found again by its file's sha256 and carries on after the row
+    # of its last committed chunk; that row number is saved in the chunk's own transaction.
+    digest = models.CharField(_("file digest"), max_length=64, blank=True)
+    checkpoint_row = models.PositiveIntegerField(_("committed through row"), default=0)
+    resumed_from = models.PositiveIntegerField(_("resumed from row"), default=0)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -70,7 +75,10 @@ class ImportJob(models.Model):
                 condition=models.Q(status__in=ImportStatus.values), name="import_job_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["user", "id"], name="import_job_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "id"], name="import_job_user_idx"),
+            models.Index(fields=["digest", "status"], name="import_job_digest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

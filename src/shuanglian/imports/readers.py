@@ -60,6 +60,11 @@ def normalise_header(value) -> str:
 
 def cell_of(value) -> Cell:
     """A raw cell (str, int, float, bool, date, None) as normalised text."""
+    if type(value) is str:
+        # Every CSV cell and most spreadsheet cells: ASCII text is already in NFKC form.
+        return Cell(
+            value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
+        )
     if value is None:
         return Cell("")
     if isinstance(value, bool):
@@ -175,13 +180,19 @@ def _spreadsheet_rows(path: Path) -> Iterator[list]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        # One sheet at a time is what calamine offers; rows are handed on as they are read.
-        rows = sheet.to_python(skip_empty_area=False)
+        # calamine holds the sheet compactly; iter_rows makes Python values a row at a time
+        # (to_python would make them all at once: a gigabyte for 400k rows).
+        _start_row, start_column = sheet.start or (0, 0)
+        rows = sheet.iter_rows()
     except (CalamineError, OSError, ValueError) as error:
         raise InvalidInput(
             FILE_UNREADABLE.format(name=path.name, error=error), field="file"
         ) from None
-    yield from rows
+    # iter_rows gives every row from the first, but only the columns from the first used one:
+    # pad back to column A so that columns are where the user sees them.
+    padding = [""] * start_column
+    for row in rows:
+        yield padding + row if start_column else row
 
 
 def read_rows(

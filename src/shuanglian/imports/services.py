@@ -7,13 +7,16 @@ would create. A run is one `ImportJob` and one audit event with the counts.
 """
 
 import datetime as dt
+import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +28,7 @@ from shuanglian.core.errors import DomainError, InvalidInput
 from shuanglian.core.idcard import parse_id
 from shuanglian.core.models import AuditAction
 from shuanglian.core.personal import apply_phone
-from shuanglian.core.phone import mask_phone, parse_phone
+from shuanglian.core.phone import mask_phone, mask_phone_text, parse_phone
 from shuanglian.households.models import (
     ETHNIC_GROUPS,
     Category,
@@ -64,6 +67,10 @@ from shuanglian.regions.models import Level, Region
 from shuanglian.regions.selectors import REGION_NOT_FOUND
 
 CHUNK_ROWS = 1000
+DIGEST_BLOCK = 1 << 20
+# The job's counts that belong to one run and start again at zero when nothing was committed.
+RUN_COUNTS = ("rows_read", "rows_validated", "rows_written", "created", "updated", "unchanged",
+              "rejected", "households_created", "households_updated", "checkpoint_row")  # fmt: skip
 
 ID_FLOAT_CELL = _(
     "The ID number was stored as a number, so Excel has dropped its last digits: format the "
@@ -93,6 +100,8 @@ IMPORT_OUTCOME = _(
     "{created} created, {updated} updated, {unchanged} unchanged, {rejected} rejected."
 )
 IMPORT_NOTHING_CHANGED = _("Nothing changed: the database already has these rows.")
+IMPORT_TAKEN_OVER = _("Resumed by import {job}.")
+IMPORT_RESUMED = _("Resumed from row {row}: the rows before it were imported by an earlier run.")
 
 _DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -135,6 +144,7 @@ class ParsedRow:
 class ImportResult:
     job: ImportJob
     problems: list[Problem]
+    resumed_from: int = 0  # the checkpoint an interrupted run of the same file had reached
 
     @property
     def changed(self) -> bool:
@@ -270,6 +280,7 @@ class _State:
     seen_ids: dict[str, int] = field(default_factory=dict)
     seen_households: dict[str, int] = field(default_factory=dict)
     villages: dict[str, Region | None] = field(default_factory=dict)
+    chunk_end: int = 0
 
 
 def _household_problems(number: str, rows: list[ParsedRow]) -> None:
@@ -419,59 +430,238 @@ def _household_values(head: ParsedRow) -> dict:
     }
 
 
+# Columns written for a new household / member / search key, in the order the rows are built.
+_HOUSEHOLD_INSERT = (
+    "number",
+    "village",
+    "head_name",
+    "address",
+    "category",
+    "poverty_cause_main",
+    "poverty_cause_secondary",
+    "member_count",
+    "phone_cipher",
+    "phone_index",
+    "phone_masked",
+    "created_at",
+    "updated_at",
+)
+_MEMBER_INSERT = (
+    "household",
+    "name",
+    "relation",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "school_status",
+    "health",
+    "labour",
+    "work_status",
+    "is_active",
+    "ended_on",
+    "end_reason",
+    "id_number_cipher",
+    "id_number_index",
+    "id_number_masked",
+    "created_at",
+    "updated_at",
+)
+# The households fields compared to tell a change, foreign keys by id: reading `member.household`
+# for a snapshot would load it, one query per row of a re-import.
+_HOUSEHOLD_COMPARED = tuple(
+    f"{name}_id" if name == "village" else name for name in HOUSEHOLD_FIELDS
+)
+_MEMBER_COMPARED = tuple(f"{name}_id" if name == "household" else name for name in MEMBER_FIELDS)
+_MEMBER_VALUES = _MEMBER_INSERT[1:11] + _MEMBER_INSERT[14:17]
+
+
+def _bulk_insert(model, names, rows: list[tuple], *, ignore_conflicts=False) -> None:
+    """Insert plain tuples without building model instances (most of bulk_create's cost).
+
+    PostgreSQL: COPY into a temporary staging table, then one INSERT ... SELECT, so the rows
+    reach the real table (its constraints and indexes) in one set-based statement. SQLite:
+    executemany of one prepared INSERT inside the caller's transaction.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stage = quote(f"stage_{model._meta.db_table}")
+            # Created with the session, dropped with it; IF NOT EXISTS because a rolled-back run
+            # (a dry run) takes the table with it.
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {columns} FROM {table} "
+                "WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage}{conflict}"
+            )
+            cursor.execute(f"TRUNCATE {stage}")
+        else:
+            verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"{verb} INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def _bulk_save(model, instances, names) -> None:
+    """Write `names` of changed instances back by primary key, set-based.
+
+    PostgreSQL: COPY (pk, values) into a staging table and one UPDATE ... FROM it. SQLite:
+    executemany of one prepared UPDATE. Values go through the fields' own preparation, as
+    bulk_update would, minus its CASE WHEN statement per batch.
+    """
+    if not instances:
+        return
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    table = quote(model._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    rows = [
+        (
+            instance.pk,
+            *(
+                getattr(instance, f.attname) if postgres
+                else f.get_db_prep_save(getattr(instance, f.attname), connection)
+                for f in fields
+            ),
+        )
+        for instance in instances
+    ]  # fmt: skip
+    columns = [quote(f.column) for f in fields]
+    with connection.cursor() as cursor:
+        if not postgres:
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s", [(*r[1:], r[0]) for r in rows]
+            )
+            return
+        stage = quote(f"stage_{model._meta.db_table}_{zlib.crc32(' '.join(names).encode()):x}")
+        listed = ", ".join(["id", *columns])
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {stage} ({listed}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {stage} AS s WHERE t.id = s.id")
+        cursor.execute(f"TRUNCATE {stage}")
+
+
+def _db_date(value: dt.date | None):
+    """A date as the backend stores it: psycopg adapts dates itself, SQLite keeps ISO text."""
+    if value is None or connection.vendor == "postgresql":
+        return value
+    return value.isoformat()
+
+
+def _db_stamp(value: dt.datetime):
+    return value if connection.vendor == "postgresql" else (
+        connection.ops.adapt_datetimefield_value(value)
+    )  # fmt: skip
+
+
+def _mask_phone(phone: str) -> str:
+    """`mask_phone` without re-parsing a mobile: +86 and 11 digits print nationally as those
+    11 digits; landlines (whose national form depends on the area code) take the full path."""
+    if phone.startswith("+861") and len(phone) == 14:
+        return mask_phone_text(phone[3:])
+    return mask_phone(phone)
+
+
+def _seal_phone(phone: str):
+    # Already parsed (E.164): sealed as `seal_phone` does, minus re-parsing.
+    return protected.seal("phone", phone, _mask_phone(phone)) if phone else None
+
+
+def _insert_households(groups, heads: dict[str, ParsedRow], numbers: list[str], now) -> dict:
+    """New households as plain rows; returns {number: pk}. Member count and head name are
+    exact from the start (a new household's members are exactly its rows)."""
+    stamp = _db_stamp(now)
+    rows = []
+    for number in numbers:
+        head = heads[number]
+        values = _household_values(head)
+        sealed = _seal_phone(head.phone)
+        rows.append((
+            number, head.household["village_code"], values["head_name"], values["address"],
+            values["category"], values["poverty_cause_main"], values["poverty_cause_secondary"],
+            len(groups[number]), sealed.cipher if sealed else None,
+            sealed.index if sealed else None, sealed.masked if sealed else "", stamp, stamp,
+        ))  # fmt: skip
+    _bulk_insert(Household, _HOUSEHOLD_INSERT, rows)
+    return dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
+
+
+def _new_member_row(household_id: int, row: ParsedRow, stamp) -> tuple:
+    """The households rule `_fill_member` applied to a plain namespace, not a model instance."""
+    member = SimpleNamespace()
+    _fill_member(
+        member,
+        row.member,
+        row.parsed_id,
+        protected.Sealed(
+            cipher=protected.encrypt(row.id_number), index=row.id_index, masked=row.parsed_id.masked
+        ),
+    )
+    member.birth_date = _db_date(member.birth_date)
+    values = [getattr(member, name) for name in _MEMBER_VALUES]
+    return (household_id, *values[:10], True, None, "", *values[10:], stamp, stamp)
+
+
 @transaction.atomic
 def _write_chunk(state: _State, groups, existing, members) -> None:
     """Write the checked households of a chunk with bulk statements.
 
-    Old heads are demoted before new heads are written, so the one-head constraint holds after
-    every statement, as it does in `member_update`.
+    New households, members and search keys go in as plain rows (`_bulk_insert`); the rarer
+    changes to existing records through `_bulk_save`. Old heads are demoted before new heads
+    are written, so the one-head constraint holds after every statement, as in `member_update`.
     """
     job = state.job
     now = timezone.now()
-    new_households, changed_households = [], []
+    stamp = _db_stamp(now)
+    new_numbers, changed_households = [], []
     head_rows: dict[str, ParsedRow] = {}
     for number, rows in groups.items():
         head = next(row for row in rows if row.is_head)
         head_rows[number] = head
         household = existing.get(number)
         if household is None:
-            # A new household's members are exactly its rows: counted now, not synced later.
-            household = Household(
-                number=number, village_id=head.household["village_code"], member_count=len(rows)
-            )
-            new_households.append(household)
-            before = None
-        else:
-            before = snapshot(household, HOUSEHOLD_FIELDS)
+            new_numbers.append(number)
+            continue
+        before = snapshot(household, _HOUSEHOLD_COMPARED)
         for name, value in _household_values(head).items():
             setattr(household, name, value)
         wanted_index = protected.blind_index("phone", head.phone) if head.phone else None
         if wanted_index != household.phone_index:
             # Sealing only what changed: encryption is the costly step of a re-import.
-            # head.phone is already parsed (E.164): sealed as `seal_phone` does, minus re-parsing.
-            sealed = (
-                protected.seal("phone", head.phone, mask_phone(head.phone)) if head.phone else None
-            )
-            apply_phone(household, sealed)
-        if before is not None and before != snapshot(household, HOUSEHOLD_FIELDS):
+            apply_phone(household, _seal_phone(head.phone))
+        if before != snapshot(household, _HOUSEHOLD_COMPARED):
             household.updated_at = now
             changed_households.append(household)
-        existing[number] = household
-    Household.objects.bulk_create(new_households, batch_size=CHUNK_ROWS)
-    Household.objects.bulk_update(
+    created_pks = _insert_households(groups, head_rows, new_numbers, now)
+    _bulk_save(
+        Household,
         changed_households,
         ["head_name", "address", "category", "poverty_cause_main", "poverty_cause_secondary",
          "phone_cipher", "phone_index", "phone_masked", "updated_at"],
-        batch_size=CHUNK_ROWS,
     )  # fmt: skip
-    job.households_created += len(new_households)
+    job.households_created += len(new_numbers)
     job.households_updated += len(changed_households)
     changed_ids = {household.pk for household in changed_households}
-    created_ids = {household.pk for household in new_households}
 
     new_members, demoted, member_updates, head_updates = [], [], [], []
+    grown: set[int] = set()
     in_file = {row.id_index for rows in groups.values() for row in rows}
-    kept_ids = [existing[number].pk for number in groups if existing[number].pk not in created_ids]
+    kept_ids = [existing[number].pk for number in groups if number in existing]
     # A head the file does not list any more stays as a member, as `member_update` leaves it.
     for old_head in Member.objects.filter(
         household_id__in=kept_ids, is_active=True, relation=Relation.HEAD
@@ -481,45 +671,46 @@ def _write_chunk(state: _State, groups, existing, members) -> None:
             old_head.updated_at = now
             demoted.append(old_head)
     for number, rows in groups.items():
-        household = existing[number]
+        household = existing.get(number)
+        household_id = created_pks[number] if household is None else household.pk
         for row in rows:
             member = members.get(row.id_index)
             data = row.member
             data.relation = data.relation or Relation.OTHER
             if member is None:
-                member = Member(household=household)
-                _fill_member(
-                    member,
-                    data,
-                    row.parsed_id,
-                    protected.Sealed(
-                        cipher=protected.encrypt(row.id_number),
-                        index=row.id_index,
-                        masked=row.parsed_id.masked,
-                    ),
-                )
-                new_members.append(member)
+                new_members.append(_new_member_row(household_id, row, stamp))
+                if household is not None:
+                    grown.add(household_id)
                 job.created += 1
                 continue
-            before = snapshot(member, MEMBER_FIELDS)
+            before = snapshot(member, _MEMBER_COMPARED)
             _fill_member(member, data, row.parsed_id, None)
-            if before != snapshot(member, MEMBER_FIELDS):
+            if before != snapshot(member, _MEMBER_COMPARED):
                 member.updated_at = now
                 (head_updates if row.is_head else member_updates).append(member)
                 job.updated += 1
-            elif row.is_head and household.pk in changed_ids:
+            elif row.is_head and household_id in changed_ids:
                 job.updated += 1
             else:
                 job.unchanged += 1
     fields = [name for name in MEMBER_FIELDS if name not in ("household", "id_number_index",
               "id_number_masked")] + ["updated_at"]  # fmt: skip
     for batch in (demoted, member_updates, head_updates):
-        Member.objects.bulk_update(batch, fields, batch_size=CHUNK_ROWS)
-    Member.objects.bulk_create(new_members, batch_size=CHUNK_ROWS)
+        _bulk_save(Member, batch, fields)
+    _bulk_insert(Member, _MEMBER_INSERT, new_members)
     job.rows_written += sum(len(rows) for rows in groups.values())
 
-    touched = created_ids | changed_ids | {m.household_id for m in demoted + member_updates
-                                           + head_updates + new_members}  # fmt: skip
+    keys = [
+        (created_pks[number], key)
+        for number in new_numbers
+        for key in household_search_keys(
+            SimpleNamespace(number=number, head_name=head_rows[number].member.name.strip())
+        )
+    ]
+    # Ignoring conflicts keeps a retried chunk harmless; the keys are a set per household.
+    _bulk_insert(HouseholdSearchKey, ("household", "key"), keys, ignore_conflicts=True)
+    touched = changed_ids | grown | {m.household_id for m in demoted + member_updates
+                                     + head_updates}  # fmt: skip
     _sync_households([household for household in existing.values() if household.pk in touched], now)
 
 
@@ -546,9 +737,7 @@ def _sync_households(households: list[Household], now) -> None:
             household.head_name, household.member_count = head_name, count
             household.updated_at = now
             changed.append(household)
-    Household.objects.bulk_update(
-        changed, ["head_name", "member_count", "updated_at"], batch_size=CHUNK_ROWS
-    )
+    _bulk_save(Household, changed, ["head_name", "member_count", "updated_at"])
     existing: dict[int, set[str]] = {pk: set() for pk in ids}
     for household_id, key in HouseholdSearchKey.objects.filter(household_id__in=ids).values_list(
         "household_id", "key"
@@ -576,18 +765,34 @@ def _process_chunk(state: _State, groups: dict[str, list[ParsedRow]]) -> None:
         _write_chunk(state, good, existing, members)
 
 
-def _chunks(state: _State, rows) -> Iterator[dict[str, list[ParsedRow]]]:
-    """Households of about CHUNK_ROWS rows; a household is never split across chunks."""
+def _chunks(state: _State, rows, *, skip_through: int = 0) -> Iterator[dict[str, list[ParsedRow]]]:
+    """Households of about CHUNK_ROWS rows; a household is never split across chunks.
+
+    `state.chunk_end` is the last row number of the chunk just yielded: the checkpoint. Rows up
+    to `skip_through` were committed by the run being resumed; they are only remembered (for
+    the rows-apart rule), not parsed or counted again.
+    """
     groups: dict[str, list[ParsedRow]] = {}
     size = 0
     current = None
+    last = skip_through
     for source in rows:
-        state.job.rows_read += 1
+        if source.number <= skip_through:
+            number = source.text(HEADER_OF["number"])
+            if number and number != current and number in state.seen_households:
+                continue
+            if number != current:
+                state.seen_households[number] = source.number
+                current = number
+            continue
         row = parse_row(source)
         number = row.number
         if number != current and size >= CHUNK_ROWS:
+            state.chunk_end = last
             yield groups
             groups, size = {}, 0
+        state.job.rows_read += 1
+        last = source.number
         if number and number != current and number in state.seen_households:
             row.fail(
                 HEADER_OF["number"],
@@ -601,8 +806,39 @@ def _chunks(state: _State, rows) -> Iterator[dict[str, list[ParsedRow]]]:
             current = number
         groups.setdefault(number, []).append(row)
         size += 1
+    state.chunk_end = last
     if groups:
         yield groups
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of the file, read in blocks: how a run killed half-way is recognised."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while block := handle.read(DIGEST_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _unfinished_job(actor, kind: str, mode: str, digest: str) -> ImportJob | None:
+    """The latest run of the same file, by the same user, that never finished.
+
+    Only runs that write chunk by chunk have anything to resume; an all-or-nothing run killed
+    half-way wrote nothing, so it is taken up again from its first row.
+    """
+    if mode == ImportMode.VALIDATE or not getattr(actor, "pk", None):
+        return None
+    return (
+        ImportJob.objects.filter(
+            user=actor,
+            kind=kind,
+            mode=mode,
+            digest=digest,
+            status__in=[ImportStatus.RUNNING, ImportStatus.FAILED],
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def household_import(
@@ -612,31 +848,76 @@ def household_import(
     mode: str = ImportMode.VALID,
     progress: Callable[[ImportJob], None] | None = None,
     file_name: str = "",
+    job: ImportJob | None = None,
 ) -> ImportResult:
     """Import a households-and-members file (see layouts.HOUSEHOLD_COLUMNS).
 
     Modes: VALIDATE runs everything and rolls it back (the counts say what would happen);
     VALID writes each chunk's good households and reports the rest; ALL rolls back on any
     problem. Not one transaction as a whole on purpose: the ImportJob row must outlive a
-    rollback, and in VALID mode each chunk commits on its own (`_write_chunk` is atomic).
+    rollback, and in VALID mode each chunk commits on its own together with the job's counts
+    and checkpoint, so a run killed at any point is resumed by importing the same file again
+    (same user, kind and mode): it carries on after the checkpoint. A `job` given by the
+    caller (a background task retrying) is used as it is, resuming from its own checkpoint.
+    Problems of rows before the checkpoint were reported by the killed run; the resumed run's
+    counts include them.
     """
     require_any_write(actor)
     if mode not in ImportMode.values:
         raise InvalidInput(MODE_UNKNOWN.format(value=mode), field="mode")
     path = Path(path)
     rows = read_rows(path, required=REQUIRED_HEADERS, expected=HEADERS)
-    job = ImportJob.objects.create(
-        user=actor if getattr(actor, "pk", None) else None,
-        username=getattr(actor, "username", "") or "",
-        file_name=(file_name or path.name)[:255],
-        kind=ImportKind.HOUSEHOLDS,
-        mode=mode,
+    digest = file_digest(path)
+    earlier = _unfinished_job(actor, ImportKind.HOUSEHOLDS, mode, digest)
+    if job is None:
+        job = earlier
+    elif earlier is not None and earlier.pk != job.pk and not job.checkpoint_row:
+        # A fresh job for a file an earlier run left half-done (an upload made again): it takes
+        # over that run's checkpoint and counts, and the earlier job is closed.
+        with transaction.atomic():
+            for name in RUN_COUNTS:
+                setattr(job, name, getattr(earlier, name))
+            job.digest = digest
+            job.save()
+            earlier.status = ImportStatus.FAILED
+            earlier.message = str(IMPORT_TAKEN_OVER.format(job=job.pk))[:500]
+            earlier.finished_at = timezone.now()
+            earlier.save(update_fields=["status", "message", "finished_at"])
+    if job is None:
+        job = ImportJob.objects.create(
+            user=actor if getattr(actor, "pk", None) else None,
+            username=getattr(actor, "username", "") or "",
+            file_name=(file_name or path.name)[:255],
+            kind=ImportKind.HOUSEHOLDS,
+            mode=mode,
+            digest=digest,
+        )
+    resumable = (
+        mode == ImportMode.VALID
+        and job.status in (ImportStatus.RUNNING, ImportStatus.FAILED)
+        and job.digest in ("", digest)
     )
+    # A finished job, or one given for another file, starts again from its first row.
+    skip_through = job.checkpoint_row if resumable else 0
+    if skip_through == 0:
+        # Nothing committed yet (or an all-or-nothing run): counts start afresh.
+        for name in RUN_COUNTS:
+            setattr(job, name, 0)
+    job.digest = digest
+    job.resumed_from = skip_through
+    job.status = ImportStatus.RUNNING
+    job.message = ""
+    job.finished_at = None
+    job.save()
     state = _State(actor=actor, job=job)
     try:
         if mode == ImportMode.VALID:
-            for groups in _chunks(state, rows):
-                _process_chunk(state, groups)
+            for groups in _chunks(state, rows, skip_through=skip_through):
+                # The chunk's rows, the counts and the checkpoint commit together or not at all.
+                with transaction.atomic():
+                    _process_chunk(state, groups)
+                    job.checkpoint_row = state.chunk_end
+                    job.save()
                 if progress:
                     progress(job)
         else:
@@ -648,30 +929,56 @@ def household_import(
                 if mode == ImportMode.VALIDATE or state.problems:
                     transaction.set_rollback(True)
     except Exception as error:
+        # Only the outcome: the counts in memory may include a chunk that was rolled back.
         job.status = ImportStatus.FAILED
         job.message = str(error)[:500]
         job.finished_at = timezone.now()
-        job.save()
+        job.save(update_fields=["status", "message", "finished_at"])
         raise
-    if mode == ImportMode.VALIDATE:
-        job.status = ImportStatus.CHECKED
-        job.rows_written = 0
-    elif mode == ImportMode.ALL and state.problems:
-        job.status = ImportStatus.REFUSED
-        job.rows_written = 0
-    else:
-        job.status = ImportStatus.DONE
-        _audit_import(actor, job)
-    job.message = str(
-        IMPORT_OUTCOME.format(
-            created=job.created, updated=job.updated, unchanged=job.unchanged,
-            rejected=job.rejected,
-        )
-    )[:500]  # fmt: skip
-    job.finished_at = timezone.now()
-    job.save()
+    with transaction.atomic():
+        # Status and audit event together: a run killed here is resumed with nothing left to
+        # write and audits once.
+        if mode == ImportMode.VALIDATE:
+            job.status = ImportStatus.CHECKED
+            job.rows_written = 0
+        elif mode == ImportMode.ALL and state.problems:
+            job.status = ImportStatus.REFUSED
+            job.rows_written = 0
+        else:
+            job.status = ImportStatus.DONE
+            _audit_import(actor, job)
+        if mode == ImportMode.VALID:
+            job.checkpoint_row = state.chunk_end
+        outcome = str(
+            IMPORT_OUTCOME.format(
+                created=job.created, updated=job.updated, unchanged=job.unchanged,
+                rejected=job.rejected,
+            )
+        )  # fmt: skip
+        if skip_through:
+            outcome += " " + str(IMPORT_RESUMED.format(row=skip_through))
+        job.message = outcome[:500]
+        job.finished_at = timezone.now()
+        job.save()
+    if job.status == ImportStatus.DONE and job.created + job.updated >= ANALYZE_AFTER_ROWS:
+        _refresh_statistics()
     state.problems.sort(key=lambda problem: problem.row)
-    return ImportResult(job=job, problems=state.problems)
+    return ImportResult(job=job, problems=state.problems, resumed_from=skip_through)
+
+
+# After this many rows written, PostgreSQL's planner statistics are stale enough that it scans
+# the households instead of using the search-key index (seen: 5 ms → 0.13 ms after ANALYZE on
+# 20k households); autovacuum would catch up only later.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_statistics() -> None:
+    if connection.vendor != "postgresql":
+        return
+    tables = (Household._meta.db_table, Member._meta.db_table, HouseholdSearchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
 
 
 @transaction.atomic

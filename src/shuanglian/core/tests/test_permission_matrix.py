@@ -230,7 +230,7 @@ API = {
 # SEES and WRITES (for its records and access kinds) and `extend_world(world, admin)` that adds
 # its records to the world (names ending in _g for 郭嘉镇's side, _l for 陇城镇's).
 EXTENSIONS = []
-for _app in ("assistance", "projects", "meetings"):
+for _app in ("assistance", "projects", "meetings", "imports", "exports"):
     try:
         EXTENSIONS.append(importlib.import_module(f"shuanglian.{_app}.tests.matrix"))
     except ModuleNotFoundError:

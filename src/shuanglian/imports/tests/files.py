@@ -62,3 +62,32 @@ def write_csv(path: Path, rows: list[dict], *, encoding="utf-8") -> Path:
         for row in rows:
             writer.writerow([row.get(header, "") for header in HEADERS])
     return path
+
+
+VILLAGES = ("620522104200", "620522104201", "620522104202", "620522104204", "620522104238")
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "建祥爱仙秀兰国强明华小军红梅志刚丽娟海"
+
+
+def generated_rows(count: int, *, seed: int = 1) -> list[dict]:
+    """`count` valid rows, households of one to five people in 郭嘉镇 villages: a quick stand-in
+    for the synth command, deterministic for a seed (ID numbers come from the factory serial)."""
+    import random
+
+    rnd = random.Random(seed)
+    rows: list[dict] = []
+    household = 0
+    while len(rows) < count:
+        household += 1
+        village = VILLAGES[household % len(VILLAGES)]
+        number = f"{village}{seed:02d}{household:05d}"
+        address = f"{rnd.randint(1, 9)}社"
+        for position in range(min(rnd.randint(1, 5), count - len(rows))):
+            name = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + rnd.choice(GIVEN)
+            # One birth date per 500 people: the factory moves on by itself without `birth`.
+            cells = {"家庭住址": address, "id_number": hf.id_number()}
+            if position == 0:
+                cells["联系电话"] = f"139{household:08d}"
+            relation = "户主" if position == 0 else rnd.choice(["配偶", "子", "女", "孙子"])
+            rows.append(person(number, name, relation, village=village, **cells))
+    return rows

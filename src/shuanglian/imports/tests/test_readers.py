@@ -69,3 +69,19 @@ def test_csv_encodings(tmp_path, encoding):
     [row] = rows_of(path)
     assert row.text("姓名") == "王建祥"
     assert row.text("与户主关系") == "户主"
+
+
+def test_spreadsheet_rows_keep_excel_rows_and_columns(tmp_path):
+    """A sheet whose first used cell is C4 still reads with row 1 and column A first."""
+    import xlsxwriter
+
+    from shuanglian.imports.readers import _spreadsheet_rows
+
+    path = tmp_path / "offset.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write(3, 2, "x")
+    sheet.write(5, 1, "y")
+    workbook.close()
+    rows = [list(row) for row in _spreadsheet_rows(path)]
+    assert rows == [["", "", ""]] * 3 + [["", "", "x"], ["", "", ""], ["", "y", ""]]

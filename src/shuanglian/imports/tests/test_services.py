@@ -359,3 +359,89 @@ def test_cli_import_prints_progress_counts_and_writes_errors(town_officer, tmp_p
 def test_cli_template(tmp_path):
     call_command("template", "households", "--out", str(tmp_path / "t.xlsx"))
     assert (tmp_path / "t.xlsx").exists()
+
+
+_REAL_PROCESS_CHUNK = s._process_chunk
+
+
+def _crash_on_chunk(monkeypatch, number: int) -> None:
+    """Make the import die while writing its `number`th chunk, as a killed process would."""
+    real = s._process_chunk
+    calls = iter(range(1, 10_000))
+
+    def process(state, groups):
+        if next(calls) == number:
+            raise RuntimeError("killed")
+        real(state, groups)
+
+    monkeypatch.setattr(s, "_process_chunk", process)
+
+
+def test_interrupted_import_resumes_from_the_checkpoint_once_audited(
+    town_officer, tmp_path, monkeypatch
+):
+    from shuanglian.imports.tests.files import generated_rows
+
+    monkeypatch.setattr(s, "CHUNK_ROWS", 10)
+    rows = generated_rows(60, seed=5)
+    path = write_csv(tmp_path / "a.csv", rows)
+    _crash_on_chunk(monkeypatch, 3)
+    with pytest.raises(RuntimeError):
+        run(town_officer, path)
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED and job.checkpoint_row > 0
+    done_before = job.created
+    assert Member.objects.count() == done_before > 0
+    monkeypatch.setattr(s, "_process_chunk", _REAL_PROCESS_CHUNK)
+
+    result = run(town_officer, path)
+    assert result.resumed_from == job.checkpoint_row
+    assert result.job.pk == job.pk
+    assert (result.job.status, result.job.created, result.job.rows_read) == (
+        ImportStatus.DONE, 60, 60,
+    )  # fmt: skip
+    assert Member.objects.count() == 60
+    assert zh(s.IMPORT_RESUMED, row=job.checkpoint_row) in result.job.message
+    assert Household.objects.count() == len({row["户编号"] for row in rows})
+    [event] = AuditEvent.objects.filter(action=AuditAction.IMPORT, object_type="imports.ImportJob")
+    assert event.changes["created"] == 60
+    # Finished: the same file again is a new run that changes nothing.
+    again = run(town_officer, path)
+    assert (again.resumed_from, again.job.unchanged, again.changed) == (0, 60, False)
+
+
+def test_a_fresh_job_for_a_half_done_file_takes_over_its_checkpoint(
+    town_officer, tmp_path, monkeypatch
+):
+    from shuanglian.imports.tests.files import generated_rows
+
+    monkeypatch.setattr(s, "CHUNK_ROWS", 10)
+    path = write_csv(tmp_path / "a.csv", generated_rows(40, seed=6))
+    _crash_on_chunk(monkeypatch, 2)
+    with pytest.raises(RuntimeError):
+        run(town_officer, path)
+    monkeypatch.setattr(s, "_process_chunk", _REAL_PROCESS_CHUNK)
+    earlier = ImportJob.objects.get()
+    fresh = ImportJob.objects.create(
+        user=town_officer, username="guojia", file_name="a.csv", kind="households", mode="valid"
+    )
+    result = s.household_import(actor=town_officer, path=path, mode="valid", job=fresh)
+    assert result.job.pk == fresh.pk and result.resumed_from == earlier.checkpoint_row > 0
+    assert (result.job.created, Member.objects.count()) == (40, 40)
+    earlier.refresh_from_db()
+    assert earlier.status == ImportStatus.FAILED
+
+
+def test_a_large_import_refreshes_the_planner_statistics(town_officer, tmp_path, monkeypatch):
+    refreshed = []
+    monkeypatch.setattr(s, "ANALYZE_AFTER_ROWS", 3)
+    monkeypatch.setattr(s, "_refresh_statistics", lambda: refreshed.append(True))
+    path = write_xlsx(tmp_path / "a.xlsx", two_households())
+    run(town_officer, path)
+    assert refreshed == [True]
+    run(town_officer, path)  # nothing written the second time: nothing to refresh
+    assert refreshed == [True]
+
+
+def test_refreshing_statistics_runs_on_either_database(db):
+    s._refresh_statistics()

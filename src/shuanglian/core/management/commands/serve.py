@@ -1,9 +1,12 @@
-"""`shuanglian serve`: the production server — gunicorn, with WhiteNoise serving static files.
+"""`shuanglian serve`: the production server — gunicorn, with WhiteNoise serving static files,
+and the background task worker (django-tasks-db's `db_worker`: imports run there) beside it.
 
 It does not migrate: schema changes are a deliberate step (`shuanglian migrate`) in production.
 """
 
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -47,8 +50,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout", type=int, default=120, help="seconds before a stuck worker is restarted"
         )
+        parser.add_argument(
+            "--no-tasks",
+            action="store_false",
+            dest="tasks",
+            help="do not start the background task worker (run `shuanglian db_worker` elsewhere)",
+        )
 
-    def handle(self, *args, host, port, workers, timeout, **options):
+    def handle(self, *args, host, port, workers, timeout, tasks=True, **options):
         if workers < 1:
             raise CommandError("--workers must be at least 1")
         self.stdout.write("Collecting static files…")
@@ -73,14 +82,39 @@ class Command(BaseCommand):
             )
         )
         self.stdout.flush()
-        ShuanglianServer(
-            {
-                "bind": bind,
-                "workers": workers,
-                "timeout": timeout,
-                "accesslog": "-",
-                "errorlog": "-",
-                "loglevel": os.environ.get("LOG_LEVEL", "info").lower(),
-                "proc_name": "shuanglian",
-            }
-        ).run()
+        worker = start_task_worker() if tasks else None
+        try:
+            ShuanglianServer(
+                {
+                    "bind": bind,
+                    "workers": workers,
+                    "timeout": timeout,
+                    "accesslog": "-",
+                    "errorlog": "-",
+                    "loglevel": os.environ.get("LOG_LEVEL", "info").lower(),
+                    "proc_name": "shuanglian",
+                }
+            ).run()
+        finally:
+            if worker is not None:
+                stop_task_worker(worker)
+
+
+def start_task_worker() -> subprocess.Popen:
+    """The task worker as a child process: its own interpreter, not a fork of gunicorn's
+    arbiter, so neither shares the other's database connections or signal handlers."""
+    return subprocess.Popen([sys.executable, "-m", "shuanglian.manage", "db_worker", "--no-reload"])
+
+
+def stop_task_worker(worker: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM lets the worker finish its current task's step and exit; after `grace` seconds
+    it is killed (the chunks an import committed stay: importing the same file again resumes
+    after them)."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
