@@ -4,6 +4,7 @@ The column headers are the file format, not page text: a Chinese file keeps its 
 whatever language the user reads the pages in, so they are plain constants.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -123,7 +124,10 @@ def accepted_values(choices: type[models.TextChoices]) -> dict[str, str]:
     for language in ("en", "zh-hans"):
         with translation.override(language):
             for value, label in choices.choices:
-                accepted.setdefault(str(label).strip().lower(), value)
+                spelling = str(label).strip().lower()
+                accepted.setdefault(spelling, value)
+                # Cells arrive in NFKC form (中专（中职） → 中专(中职)): accept the label as read.
+                accepted.setdefault(unicodedata.normalize("NFKC", spelling), value)
     for value in choices.values:
         accepted[value] = value
     for value, spellings in SYNONYMS.get(choices, {}).items():

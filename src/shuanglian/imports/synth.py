@@ -189,10 +189,8 @@ LABELLED = (Category, PovertyCause, Relation, Sex, Education, SchoolStatus, Heal
 def _labels() -> dict[type, dict[str, str]]:
     """Stored value → the Chinese label a county's register writes.
 
-    A label the reader would not map back to its value (中专（中职）: the reader's NFKC turns its
-    full-width brackets into ASCII ones, which the accepted spellings lack) is written as the
-    stored value instead, so the files import cleanly; it goes back to the label by itself once
-    the reader accepts it.
+    A label the reader would not map back to its value (after its NFKC normalisation) is
+    written as the stored value instead, so that the files always import cleanly.
     """
     labels: dict[type, dict[str, str]] = {}
     with translation.override("zh-hans"):

@@ -11,7 +11,7 @@ from shuanglian.core.idcard import ID_CHECKSUM, mask_id
 from shuanglian.core.models import AuditAction, AuditEvent
 from shuanglian.core.phone import PHONE_INVALID
 from shuanglian.households import services as hs
-from shuanglian.households.models import Household, HouseholdSearchKey, Member
+from shuanglian.households.models import Education, Household, HouseholdSearchKey, Member
 from shuanglian.households.selectors import household_list
 from shuanglian.households.tests import factories as hf
 from shuanglian.imports import services as s
@@ -292,9 +292,12 @@ def test_full_width_digits_and_labels(town_officer, tmp_path):
     row = person("H1", "甲")
     row["身份证号"] = row["身份证号"].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     row["联系电话"] = "１３８１２３４５６７８"
+    # A label with full-width brackets reads back in NFKC form, with ASCII ones.
+    row["文化程度"] = "中专（中职）"
     job = run(town_officer, write_xlsx(tmp_path / "a.xlsx", [row])).job
     assert job.created == 1
     assert Household.objects.get().phone_masked == "138****5678"
+    assert Member.objects.get().education == Education.VOCATIONAL
 
 
 def test_rows_of_a_household_must_follow_each_other(town_officer, tmp_path):
