@@ -70,6 +70,7 @@ VILLAGE_PLAN_UNIT_NOT_PAIRED = _("{unit} is not paired with {village} now.")
 VISIT_VOIDED = _("This visit is voided and can no longer be changed.")
 DEED_VOIDED = _("This deed is voided and can no longer be changed.")
 VOID_REASON_REQUIRED = _("Give the reason for voiding it.")
+FOLLOW_UP_VISIT_VOIDED = _("Cancelled: the visit that recorded this request was voided ({reason}).")
 
 MAX_PHOTOS = 10
 MAX_AMOUNT = Decimal("100000000")
@@ -338,10 +339,20 @@ def visit_update(
 
 @transaction.atomic
 def visit_void(*, actor, visit: Visit, reason: str) -> Visit:
-    """Void (作废) a visit logged by mistake: it stays, marked, and no longer counts."""
+    """Void (作废) a visit logged by mistake: it stays, marked, and no longer counts; the
+    requests it recorded were never made, so their open follow-ups are cancelled with it."""
     visit = Visit.objects.select_for_update().select_related("household").get(pk=visit.pk)
     rules.require(rules.may_edit_visit(actor, visit))
-    return _void(actor, visit, reason, already=VISIT_VOIDED, region=visit.household.village_id)
+    region = visit.household.village_id
+    _void(actor, visit, reason, already=VISIT_VOIDED, region=region)
+    for follow_up in visit.follow_ups.select_for_update().filter(status=FollowUpStatus.OPEN):
+        before = snapshot(follow_up, FOLLOW_UP_FIELDS)
+        follow_up.status = FollowUpStatus.CANCELLED
+        follow_up.result = str(FOLLOW_UP_VISIT_VOIDED.format(reason=visit.void_reason))
+        follow_up.done_on = today()
+        follow_up.save(update_fields=["status", "result", "done_on", "updated_at"])
+        _audit_update(actor, follow_up, before, FOLLOW_UP_FIELDS, region)
+    return visit
 
 
 @transaction.atomic
@@ -732,8 +743,9 @@ def deed_update(
     households: Sequence[Household] | None = None,
     photos: Sequence[tuple[object, bool]] = (),
 ) -> Deed:
-    """Correct a deed (None: unchanged; households [] means the whole village) and add photos.
-    A voided deed is not changed.
+    """Correct a deed and add photos. `households` replaces the beneficiaries the actor can see
+    (None: unchanged); those outside the actor's scope stay, since the actor could neither see
+    nor give them back. A voided deed is not changed.
     """
     deed = Deed.objects.select_for_update().select_related("unit", "village").get(pk=deed.pk)
     rules.require(rules.may_edit_deed(actor, deed))
@@ -762,9 +774,14 @@ def deed_update(
     changes = diff(before, snapshot(deed, DEED_FIELDS))
     if households is not None:
         old_ids = sorted(deed.households.values_list("pk", flat=True))
-        new_ids = sorted({h.pk for h in households})
+        # Not exclude(): an administrator's scope is an empty Q, which exclude() ignores.
+        seen = set(
+            deed.households.filter(user_scope(actor).household_q()).values_list("pk", flat=True)
+        )
+        unseen = set(old_ids) - seen
+        new_ids = sorted({h.pk for h in households} | unseen)
         if old_ids != new_ids:
-            deed.households.set(households)
+            deed.households.set(new_ids)
             changes["households"] = [old_ids, new_ids]
     if prepared:
         changes["photos_added"] = [0, len(prepared)]

@@ -71,9 +71,12 @@ NOTHING_RECORDED = "本期系统中暂无本单位记录的帮扶工作，请据
 
 def period_for(*, unit, held_on: dt.date, meeting_id: int | None = None) -> tuple[dt.date, dt.date]:
     """From the day after the unit's previous report ended (or its earliest pairing) to the
-    meeting. Clamped to one day when the previous report already reaches the meeting date."""
+    meeting. Clamped to one day when the previous report already reaches the meeting date.
+    A cancelled meeting's reports were never given: they end no period."""
     previous = (
-        UnitReport.objects.filter(unit=unit, period_end__lte=held_on)
+        UnitReport.objects.filter(
+            unit=unit, period_end__lte=held_on, meeting__cancelled_at__isnull=True
+        )
         .exclude(meeting_id=meeting_id)
         .aggregate(end=Max("period_end"))["end"]
     )

@@ -598,3 +598,41 @@ def test_deed_photo_too_large_saves_nothing(aw, unit_admin, settings):
         af.deed(actor=unit_admin, unit=aw.unit_p, village=aw.village_g, photos=[(big, False)])
     assert err.value.message == PHOTO_TOO_LARGE.format(mb=1, megapixels=60)
     assert not Deed.objects.exists() and not DeedPhoto.objects.exists()
+
+
+def test_deed_update_keeps_the_households_the_editor_cannot_see(aw, cadre_user, admin_user):
+    """The cadre sees 孙旺奎 (paired with her), not 邵维基: her edit must not drop him."""
+    deed = af.deed(
+        actor=cadre_user,
+        unit=aw.unit_p,
+        village=aw.village_g,
+        households=[aw.household_g, aw.household_g2],
+    )
+    services.deed_update(
+        actor=cadre_user, deed=deed, description="送化肥", households=[aw.household_g]
+    )
+    assert set(deed.households.all()) == {aw.household_g, aw.household_g2}
+    services.deed_update(actor=cadre_user, deed=deed, households=[])
+    assert set(deed.households.all()) == {aw.household_g2}
+    # An administrator sees every household: an empty list means the whole village.
+    services.deed_update(actor=admin_user, deed=deed, households=[])
+    assert not deed.households.exists()
+
+
+def test_voiding_a_visit_cancels_the_follow_ups_of_its_requests(aw, cadre_user):
+    visit = af.visit(
+        actor=cadre_user,
+        household=aw.household_g,
+        requests=[("申请危房改造", dt.date(2012, 9, 30)), ("申请小额贷款", dt.date(2012, 10, 30))],
+    )
+    done = visit.follow_ups.order_by("id").first()
+    services.follow_up_update(actor=cadre_user, follow_up=done, status="done", result="已办")
+    services.visit_void(actor=cadre_user, visit=visit, reason="重复录入")
+    statuses = list(visit.follow_ups.order_by("id").values_list("status", "result"))
+    assert statuses[0] == ("done", "已办")
+    assert statuses[1][0] == "cancelled" and "重复录入" in statuses[1][1]
+    cancelled = visit.follow_ups.order_by("id").last()
+    row = AuditEvent.objects.get(
+        object_type="assistance.FollowUp", action="update", object_id=str(cancelled.pk)
+    )
+    assert row.changes["status"] == ["open", "cancelled"]

@@ -154,6 +154,14 @@ def test_period_runs_from_the_previous_report(admin_user, unit_g):
     assert first.reports.get().period_start == dt.date(2012, 3, 5)
 
 
+def test_a_cancelled_meeting_ends_no_report_period(admin_user, unit_g):
+    first = meeting(actor=admin_user, units=[unit_g], held_on=dt.date(2012, 6, 1))
+    services.meeting_cancel(actor=admin_user, meeting=first, reason="改期")
+    second = meeting(actor=admin_user, units=[unit_g], held_on=DAY)
+    report = services.unit_report_generate_draft(actor=admin_user, meeting=second, unit=unit_g)
+    assert (report.period_start, report.period_end) == (dt.date(2012, 3, 5), DAY)
+
+
 def test_report_writers_and_submit(
     admin_user, town_officer, unit_g, unit_admin, viewer, cadre_user
 ):
