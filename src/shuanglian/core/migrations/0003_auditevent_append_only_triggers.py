@@ -14,54 +14,7 @@ there (core/tests/test_audit_immutable.py checks it is present).
 
 from django.db import migrations
 
-PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION core_auditevent_refuse_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'core_auditevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$
-"""
-PG_TRIGGER = """
-CREATE TRIGGER core_auditevent_append_only
-BEFORE UPDATE OR DELETE ON core_auditevent
-FOR EACH ROW EXECUTE FUNCTION core_auditevent_refuse_change()
-"""
-PG_DROP = (
-    "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent",
-    "DROP FUNCTION IF EXISTS core_auditevent_refuse_change()",
-)
-
-SQLITE_TRIGGER = """
-CREATE TRIGGER core_auditevent_no_update
-BEFORE UPDATE ON core_auditevent
-BEGIN
-    SELECT RAISE(ABORT, 'core_auditevent is append-only: UPDATE refused');
-END
-"""
-SQLITE_DROP = ("DROP TRIGGER IF EXISTS core_auditevent_no_update",)
-
-
-# params=None: the statements go to the driver as they are, so the % of RAISE is no placeholder.
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in (*PG_DROP, PG_FUNCTION, PG_TRIGGER):
-            schema_editor.execute(statement, params=None)
-    elif vendor == "sqlite":
-        for statement in (*SQLITE_DROP, SQLITE_TRIGGER):
-            schema_editor.execute(statement, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in PG_DROP:
-            schema_editor.execute(statement, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement, params=None)
+from shuanglian.core.append_only import append_only_triggers
 
 
 class Migration(migrations.Migration):
@@ -69,6 +22,4 @@ class Migration(migrations.Migration):
         ("core", "0002_auditevent_region_code_alter_auditevent_action_and_more"),
     ]
 
-    operations = [
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
-    ]
+    operations = [append_only_triggers("core_auditevent")]

@@ -17,54 +17,7 @@ checks it is present).
 
 from django.db import migrations
 
-PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION projects_funding_refuse_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'projects_funding is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$
-"""
-PG_TRIGGER = """
-CREATE TRIGGER projects_funding_append_only
-BEFORE UPDATE OR DELETE ON projects_funding
-FOR EACH ROW EXECUTE FUNCTION projects_funding_refuse_change()
-"""
-PG_DROP = (
-    "DROP TRIGGER IF EXISTS projects_funding_append_only ON projects_funding",
-    "DROP FUNCTION IF EXISTS projects_funding_refuse_change()",
-)
-
-SQLITE_TRIGGER = """
-CREATE TRIGGER projects_funding_no_update
-BEFORE UPDATE ON projects_funding
-BEGIN
-    SELECT RAISE(ABORT, 'projects_funding is append-only: UPDATE refused');
-END
-"""
-SQLITE_DROP = ("DROP TRIGGER IF EXISTS projects_funding_no_update",)
-
-
-# params=None: the statements go to the driver as they are, so the % of RAISE is no placeholder.
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in (*PG_DROP, PG_FUNCTION, PG_TRIGGER):
-            schema_editor.execute(statement, params=None)
-    elif vendor == "sqlite":
-        for statement in (*SQLITE_DROP, SQLITE_TRIGGER):
-            schema_editor.execute(statement, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in PG_DROP:
-            schema_editor.execute(statement, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement, params=None)
+from shuanglian.core.append_only import append_only_triggers
 
 
 class Migration(migrations.Migration):
@@ -72,6 +25,4 @@ class Migration(migrations.Migration):
         ("projects", "0002_funding_raised_by"),
     ]
 
-    operations = [
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
-    ]
+    operations = [append_only_triggers("projects_funding")]
