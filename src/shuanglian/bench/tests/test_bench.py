@@ -1,6 +1,7 @@
 """The bench end to end on tiny files: child processes, real databases, the results file."""
 
 import json
+import os
 import shutil
 
 import pytest
@@ -9,7 +10,9 @@ from django.core.management import CommandError, call_command
 from shuanglian.bench import runner
 
 REQUIRED_KEYS = {"name", "ours", "reference", "unit", "ratio", "target", "ok"}
-PG_URL = "postgres://postgres@127.0.0.1:5432/shuanglian_he_benchtest"
+# One database per test process: two suites running at once (SQLite and PostgreSQL side by
+# side) would otherwise both drop and create the same one.
+PG_URL = f"postgres://postgres@127.0.0.1:5432/shuanglian_benchtest_{os.getpid()}"
 
 
 def postgres_available() -> bool:
@@ -82,10 +85,16 @@ def test_unknown_benchmark_is_refused(tmp_path):
 def test_tiny_postgres_run_against_psql_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("BENCH_DATABASE_URL", PG_URL)
     out = tmp_path / "results.json"
-    call_command(
-        "bench", households=100, runs=1, database="postgres", only=["import_csv_postgres"],
-        out=out, data_dir=tmp_path / "data",
-    )  # fmt: skip
+    try:
+        call_command(
+            "bench", households=100, runs=1, database="postgres", only=["import_csv_postgres"],
+            out=out, data_dir=tmp_path / "data",
+        )  # fmt: skip
+    finally:
+        import psycopg
+
+        with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{PG_URL.rsplit("/", 1)[1]}"')
     [entry] = json.loads(out.read_text(encoding="utf-8"))
     assert (entry["name"], entry["database"], entry["rejected"]) == (
         "import_csv_postgres", "postgres", 0
