@@ -16,6 +16,7 @@ import importlib
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from shuanglian.api import api
@@ -229,12 +230,16 @@ API = {
 # Apps add their routes here: a module `<app>.tests.matrix` with PAGES and API (Route entries),
 # SEES and WRITES (for its records and access kinds) and `extend_world(world, admin)` that adds
 # its records to the world (names ending in _g for 郭嘉镇's side, _l for 陇城镇's).
+# Every installed app of the project is asked, so a new app only writes its own matrix.py.
 EXTENSIONS = []
-for _app in ("assistance", "projects", "meetings", "imports", "exports"):
-    try:
-        EXTENSIONS.append(importlib.import_module(f"shuanglian.{_app}.tests.matrix"))
-    except ModuleNotFoundError:
+for _app in settings.INSTALLED_APPS:
+    if not _app.startswith("shuanglian."):
         continue
+    try:
+        EXTENSIONS.append(importlib.import_module(f"{_app}.tests.matrix"))
+    except ModuleNotFoundError as error:
+        if error.name not in (f"{_app}.tests", f"{_app}.tests.matrix"):
+            raise
 for _extension in EXTENSIONS:
     PAGES.update(getattr(_extension, "PAGES", {}))
     API.update(getattr(_extension, "API", {}))
