@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from shuanglian.regions.loading import SHIPPED_FILE, read_shipped
 
@@ -50,6 +51,32 @@ def load_test_regions() -> None:
     from shuanglian.regions.services import region_load
 
     region_load(actor=None, rows=sample_region_rows(), source="test")
+
+
+def _restore_reference_data(sender, **kwargs) -> None:
+    """`flush` (after browser and other transactional tests, and after the demo module) empties
+    the tables the data migrations filled, then sends post_migrate: put the reference rows back,
+    as Django does for content types, so that the next test on the same worker finds them.
+    Tests only: in production an administrator's deletions must stay deleted.
+    """
+    from django.apps import apps
+
+    if sender.label == "lifecycle":
+        from shuanglian.lifecycle.lines import load_lines, read_lines
+
+        line = apps.get_model("lifecycle", "IncomeLine")
+        if not line.objects.exists():
+            load_lines(line, apps.get_model("regions", "Region"), read_lines())
+    elif sender.label == "ratings":
+        from shuanglian.ratings.services import DEFAULT_STARS
+
+        star = apps.get_model("ratings", "Star")
+        if not star.objects.exists():
+            for order, name in enumerate(DEFAULT_STARS, start=1):
+                star.objects.create(name=name, order=order, active=True)
+
+
+post_migrate.connect(_restore_reference_data, dispatch_uid="shuanglian-test-reference-data")
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,14 @@ INSTALLED_APPS = [
     "shuanglian.projects",
     "shuanglian.meetings",
     "shuanglian.assistance",
+    "shuanglian.lifecycle",
+    "shuanglian.ratings",
+    "shuanglian.booklet",
+    "shuanglian.monitoring",
+    "shuanglian.assessments",
+    "shuanglian.alerts",
+    "shuanglian.briefs",
+    "shuanglian.dashboard",
     "shuanglian.demo",
 ]
 
@@ -136,7 +144,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise warns on every start when its root is missing; collectstatic fills it for production.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -177,6 +188,16 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 
 # Page size of keyset-paginated lists, pages and API alike.
 PAGE_SIZE = env_int("SHUANGLIAN_PAGE_SIZE", 50)
+# Relapse monitoring: risk events above this share of a household's yearly net income flag it;
+# a flagged case not assessed within MONITORING_ASSESS_DAYS days is overdue.
+MONITORING_EXPENSE_SHARE = float(env_str("MONITORING_EXPENSE_SHARE", "0.5"))
+MONITORING_ASSESS_DAYS = env_int("MONITORING_ASSESS_DAYS", 15)
+# Identification and exit: days a public notice (公示) runs; size limit of a step's documents.
+NOTICE_DAYS = env_int("NOTICE_DAYS", 7)
+LIFECYCLE_DOCUMENT_MAX_MB = env_int("LIFECYCLE_DOCUMENT_MAX_MB", 10)
+# Alerts: a paired household not visited for this many days, a project in one status this long.
+ALERT_VISIT_DAYS = env_int("ALERT_VISIT_DAYS", 60)
+ALERT_PROJECT_STALL_DAYS = env_int("ALERT_PROJECT_STALL_DAYS", 90)
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,7 @@ from shuanglian.core.audit import audit, diff, snapshot
 from shuanglian.core.errors import Conflict, Forbidden, InvalidInput
 from shuanglian.core.models import AuditAction
 from shuanglian.core.photos import PreparedPhoto, photo_prepare
+from shuanglian.dashboard import rollups
 from shuanglian.households.models import Household
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing
 from shuanglian.regions.models import Level, Region
@@ -266,6 +267,7 @@ def visit_create(
         _audit_create(actor, follow_up, FOLLOW_UP_FIELDS, region)
     for item in prepared:
         _store_photo(VisitPhoto, item, actor=actor, visit=visit)
+    rollups.refresh(regions=[household.village_id], cadres=[cadre.pk])
     return visit
 
 
@@ -334,6 +336,7 @@ def visit_update(
         )
     for item in prepared:
         _store_photo(VisitPhoto, item, actor=actor, visit=visit)
+    rollups.refresh(regions=[visit.household.village_id], cadres=[visit.cadre_id])
     return visit
 
 
@@ -352,6 +355,7 @@ def visit_void(*, actor, visit: Visit, reason: str) -> Visit:
         follow_up.done_on = today()
         follow_up.save(update_fields=["status", "result", "done_on", "updated_at"])
         _audit_update(actor, follow_up, before, FOLLOW_UP_FIELDS, region)
+    rollups.refresh(regions=[region], cadres=[visit.cadre_id])
     return visit
 
 
@@ -503,6 +507,7 @@ def measure_add(
         due_date=due_date,
     )
     _audit_create(actor, measure, MEASURE_FIELDS, household.village_id)
+    rollups.refresh_measure(measure)
     return measure
 
 
@@ -566,6 +571,7 @@ def measure_update(
         measure.description = description.strip()[:300]
     measure.save()
     _audit_update(actor, measure, before, MEASURE_FIELDS, household.village_id)
+    rollups.refresh_measure(measure)
     return measure
 
 

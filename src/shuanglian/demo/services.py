@@ -19,6 +19,8 @@ from django.db.models import Count, Q
 
 from shuanglian.accounts.models import Role, User
 from shuanglian.accounts.services import user_create, user_ensure
+from shuanglian.alerts.services import alerts_refresh
+from shuanglian.assessments import demo as assessments_demo
 from shuanglian.assistance.models import (
     Deed,
     DeedType,
@@ -41,6 +43,7 @@ from shuanglian.assistance.services import (
     visit_create,
 )
 from shuanglian.core.errors import Conflict
+from shuanglian.dashboard import demo as dashboard_demo
 from shuanglian.demo import people
 from shuanglian.demo.scenario import (
     ALL_UNITS,
@@ -62,6 +65,7 @@ from shuanglian.households.services import (
     income_record_save,
     member_add,
 )
+from shuanglian.lifecycle import demo as lifecycle_demo
 from shuanglian.meetings.models import Meeting, MeetingType, ReportStatus
 from shuanglian.meetings.services import (
     SpeakerData,
@@ -72,10 +76,12 @@ from shuanglian.meetings.services import (
     unit_report_submit,
     unit_report_update,
 )
+from shuanglian.monitoring import demo as monitoring_demo
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing, VillageRole
 from shuanglian.pairings.services import household_pairing_assign, village_pairing_create
 from shuanglian.projects.models import FundingSource, Project, ProjectStatus, ProjectType
 from shuanglian.projects.services import funding_add, project_create, project_status_advance
+from shuanglian.ratings import demo as ratings_demo
 from shuanglian.regions.loading import SHIPPED_FILE, read_shipped
 from shuanglian.regions.models import Level, Region
 from shuanglian.regions.services import region_load
@@ -229,8 +235,29 @@ def demo_build(
         + ", ".join(f"{user.username} ({user.get_role_display()})" for user in result.users)
     )
     _build_work(admin, units, progress, result)
+    _build_programmes(admin, today, progress)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _build_programmes(admin, today: dt.date, progress: Callable[[str], None]) -> None:
+    """The procedures, monitoring, ratings and assessment over the work above; then the alerts
+    and the dashboards' rollups, last, because they count everything before them. Each seed is
+    idempotent on its own, so a second demo build adds nothing here either.
+    """
+    identified = lifecycle_demo.seed(actor=admin, today=today)
+    progress(f"Identification and exit: {len(identified.procedures)} procedures")
+    cases = monitoring_demo.seed(actor=admin, today=today)
+    progress(f"Relapse monitoring: {len(cases)} cases")
+    rated = ratings_demo.seed(actor=admin, today=today)
+    progress(f"Star ratings: {rated.villages} villages ({rated.created} new ratings)")
+    scheme = assessments_demo.seed(actor=admin, today=today)
+    progress(f"Unit assessment: {scheme.name}")
+    run = alerts_refresh(actor=admin, today=today)
+    opened = sum(counts["opened"] for counts in run.counts.values())
+    progress(f"Alerts: {opened} open")
+    rows = dashboard_demo.seed()
+    progress(f"Dashboards: rollups rebuilt ({rows} village rows)")
 
 
 def _give_households(admin, cadre: Cadre, *, at_least: int) -> None:

@@ -16,6 +16,7 @@ from shuanglian.core.errors import Conflict, InvalidInput
 from shuanglian.core.idcard import IdNumber
 from shuanglian.core.models import AuditAction
 from shuanglian.core.personal import apply_id_number, apply_phone, seal_id_number, seal_phone
+from shuanglian.dashboard import rollups
 from shuanglian.households.models import (
     ETHNIC_GROUPS,
     Category,
@@ -284,6 +285,7 @@ def _sync_household(household: Household) -> None:
     household.member_count = household.members.filter(is_active=True).count()
     household.save(update_fields=["head_name", "member_count", "updated_at"])
     _refresh_search_keys(household)
+    rollups.refresh(regions=[household.village_id])
 
 
 @transaction.atomic
@@ -359,6 +361,29 @@ def household_update(
         apply_phone(household, seal_phone(phone) if (phone or "").strip() else None)
     household.save()
     audit_update(actor=actor, obj=household, before=before, fields=HOUSEHOLD_FIELDS)
+    rollups.refresh(regions=[household.village_id])
+    return household
+
+
+@transaction.atomic
+def household_category_decide(
+    *, actor, household: Household, category: str, decided_by: dict
+) -> Household:
+    """The category a procedure decided (identification, exit, monitoring, risk elimination).
+
+    The procedure has checked who may decide; this is the one place the change is written,
+    audited with what decided it (`decided_by`, e.g. {"procedure": 12}) and counted in the
+    dashboards.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    before = snapshot(household, ("category",))
+    household.category = _choice(category, Category, "category", blank=False)
+    household.save(update_fields=["category", "updated_at"])
+    changes = diff(before, snapshot(household, ("category",)))
+    if changes:
+        changes.update({key: [None, value] for key, value in decided_by.items()})
+        audit(actor=actor, action=AuditAction.UPDATE, obj=household, changes=changes)
+        rollups.refresh(regions=[household.village_id])
     return household
 
 
@@ -492,4 +517,5 @@ def income_record_save(
         audit_create(actor=actor, obj=record, fields=INCOME_FIELDS)
     else:
         audit_update(actor=actor, obj=record, before=before, fields=INCOME_FIELDS)
+    rollups.refresh(regions=[household.village_id])
     return record

@@ -6,6 +6,11 @@ from django.utils.translation import pgettext_lazy
 
 class ImportKind(models.TextChoices):
     HOUSEHOLDS = "households", _("households and members")
+    UNITS = "units", _("units")
+    CADRES = "cadres", _("cadres")
+    VILLAGE_PAIRINGS = "village_pairings", _("village pairings")
+    HOUSEHOLD_PAIRINGS = "household_pairings", _("household pairings")
+    INCOMES = "incomes", _("income records")
 
 
 class ImportMode(models.TextChoices):

@@ -1,5 +1,6 @@
 """Importing registry files: households with their members, in batches, with every bad row
-explained.
+explained. `run_import` is the one pipeline of every kind (modes, checkpoints, job, audit event);
+a `KindSpec` says how a kind's rows are grouped, checked and written (the other kinds: kinds.py).
 
 Rows are checked with the households app's own rules (its helpers are reused, not copied) and
 written with bulk statements a chunk at a time; the result is the same records the services
@@ -12,7 +13,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,6 +30,7 @@ from shuanglian.core.idcard import parse_id
 from shuanglian.core.models import AuditAction
 from shuanglian.core.personal import apply_phone
 from shuanglian.core.phone import mask_phone, mask_phone_text, parse_phone
+from shuanglian.dashboard import rollups
 from shuanglian.households.models import (
     ETHNIC_GROUPS,
     Category,
@@ -56,12 +58,13 @@ from shuanglian.households.services import (
 from shuanglian.imports.layouts import (
     COLUMN_OF,
     HEADER_OF,
-    HEADERS,
     HOUSEHOLD_COLUMNS,
+    HOUSEHOLDS_LAYOUT,
     REQUIRED_HEADERS,
+    Layout,
     accepted_values,
 )
-from shuanglian.imports.models import ImportJob, ImportKind, ImportMode, ImportStatus
+from shuanglian.imports.models import ImportJob, ImportMode, ImportStatus
 from shuanglian.imports.readers import SourceRow, read_rows
 from shuanglian.regions.models import Level, Region
 from shuanglian.regions.selectors import REGION_NOT_FOUND
@@ -96,6 +99,7 @@ HOUSEHOLD_VILLAGE_CHANGED = _(
     "Household {number} is registered in village {village}; an import cannot move it."
 )
 ID_REPEATED = _("The same ID number is already on row {row} of this file.")
+KEY_REPEATED = _("The same record ({key}) is already on row {row} of this file.")
 IMPORT_OUTCOME = _(
     "{created} created, {updated} updated, {unchanged} unchanged, {rejected} rejected."
 )
@@ -115,11 +119,19 @@ class Problem:
 
 
 @dataclass
-class ParsedRow:
-    """One person's row, checked on its own; what needs other rows or the database comes later."""
-
+class _Row:
     source: SourceRow
     problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, header: str, message) -> None:
+        values = {name: cell.text for name, cell in self.source.cells.items()}
+        self.problems.append(Problem(self.source.number, header, message, values))
+
+
+@dataclass
+class ParsedRow(_Row):
+    """One person's row, checked on its own; what needs other rows or the database comes later."""
+
     household: dict[str, str] = field(default_factory=dict)
     member: MemberData | None = None
     id_number: str = ""
@@ -135,9 +147,19 @@ class ParsedRow:
     def is_head(self) -> bool:
         return self.member is not None and self.member.relation == Relation.HEAD
 
-    def fail(self, header: str, message) -> None:
-        values = {name: cell.text for name, cell in self.source.cells.items()}
-        self.problems.append(Problem(self.source.number, header, message, values))
+
+@dataclass
+class RecordRow(_Row):
+    """A row of a one-row-one-record kind (units, cadres, pairings, incomes), parsed on its own.
+
+    `key` is the record's natural key inside the file (None when the row is too broken to have
+    one); `key_text` how a message shows it (an ID number masked).
+    """
+
+    values: dict = field(default_factory=dict)
+    key: tuple | None = None
+    key_text: str = ""
+    key_column: str = ""  # where a repeated key is reported; the first column when blank
 
 
 @dataclass
@@ -170,7 +192,7 @@ def _known_values(choices) -> frozenset[str]:
     return frozenset(choices.values)
 
 
-def _birth_date(text: str) -> dt.date | None:
+def _date_cell(text: str) -> dt.date | None:
     if not text:
         return None
     if text.isdigit() and len(text) == 8:
@@ -249,7 +271,7 @@ def parse_row(source: SourceRow) -> ParsedRow:
         row.fail(HEADER_OF["ethnicity"], ETHNICITY_INVALID.format(value=ethnicity))
     values["ethnicity"] = ethnicity
     try:
-        values["birth_date"] = _birth_date(text(HEADER_OF["birth_date"]))
+        values["birth_date"] = _date_cell(text(HEADER_OF["birth_date"]))
     except ValueError:
         row.fail(
             HEADER_OF["birth_date"], BIRTH_DATE_INVALID.format(value=text(HEADER_OF["birth_date"]))
@@ -270,16 +292,37 @@ def parse_row(source: SourceRow) -> ParsedRow:
     return row
 
 
+@dataclass(frozen=True)
+class KindSpec:
+    """What differs between kinds of import: the file's layout, how its rows are grouped into
+    chunks (`chunks(state, rows, skip_through=)`), how a chunk is checked and written
+    (`process(state, chunk)`), and the tables to ANALYZE after a large import. The run itself
+    (modes, checkpoints, job, audit event) is `run_import`'s, the same for every kind.
+
+    One-row-one-record kinds use `record_chunks` and give `parse(source) -> RecordRow`.
+    """
+
+    layout: Layout
+    process: Callable
+    chunks: Callable
+    parse: Callable | None = None
+    tables: tuple = ()
+
+
 @dataclass
 class _State:
     """What the run remembers across chunks: counts, problems, IDs and households seen."""
 
     actor: object
     job: ImportJob
+    spec: KindSpec | None = None
     problems: list[Problem] = field(default_factory=list)
     seen_ids: dict[str, int] = field(default_factory=dict)
     seen_households: dict[str, int] = field(default_factory=dict)
+    seen_keys: dict[tuple, int] = field(default_factory=dict)
     villages: dict[str, Region | None] = field(default_factory=dict)
+    # Lookups a kind makes once per run (a unit by name and region, a cadre by ID number).
+    found: dict = field(default_factory=dict)
     chunk_end: int = 0
 
 
@@ -712,6 +755,7 @@ def _write_chunk(state: _State, groups, existing, members) -> None:
     touched = changed_ids | grown | {m.household_id for m in demoted + member_updates
                                      + head_updates}  # fmt: skip
     _sync_households([household for household in existing.values() if household.pk in touched], now)
+    rollups.refresh(regions={rows[0].household["village_code"] for rows in groups.values()})
 
 
 def _sync_households(households: list[Household], now) -> None:
@@ -757,7 +801,11 @@ def _sync_households(households: list[Household], now) -> None:
     HouseholdSearchKey.objects.bulk_create(fresh, batch_size=CHUNK_ROWS)
 
 
-def _process_chunk(state: _State, groups: dict[str, list[ParsedRow]]) -> None:
+def _process_chunk(state: _State, chunk) -> None:
+    state.spec.process(state, chunk)
+
+
+def _process_households(state: _State, groups: dict[str, list[ParsedRow]]) -> None:
     existing, members = _check_chunk(state, groups)
     good = _reject_households(state, groups)
     state.job.rows_validated += sum(len(rows) for rows in groups.values())
@@ -811,6 +859,30 @@ def _chunks(state: _State, rows, *, skip_through: int = 0) -> Iterator[dict[str,
         yield groups
 
 
+def record_chunks(state: _State, rows, *, skip_through: int = 0) -> Iterator[list[RecordRow]]:
+    """Rows of about CHUNK_ROWS, each parsed by the kind, a key seen twice in the file refused
+    on its second row. Rows up to `skip_through` (committed by the run being resumed) only
+    leave their keys behind."""
+    chunk: list[RecordRow] = []
+    for source in rows:
+        row = state.spec.parse(source)
+        first = state.seen_keys.setdefault(row.key, source.number) if row.key else None
+        if source.number <= skip_through:
+            continue
+        state.job.rows_read += 1
+        if first is not None and first != source.number:
+            column = row.key_column or state.spec.layout.headers[0]
+            row.fail(column, KEY_REPEATED.format(key=row.key_text, row=first))
+        chunk.append(row)
+        if len(chunk) >= CHUNK_ROWS:
+            state.chunk_end = source.number
+            yield chunk
+            chunk = []
+    if chunk:
+        state.chunk_end = chunk[-1].source.number
+        yield chunk
+
+
 def file_digest(path: Path) -> str:
     """sha256 of the file, read in blocks: how a run killed half-way is recognised."""
     digest = hashlib.sha256()
@@ -841,7 +913,8 @@ def _unfinished_job(actor, kind: str, mode: str, digest: str) -> ImportJob | Non
     )
 
 
-def household_import(
+def run_import(
+    spec: KindSpec,
     *,
     actor,
     path: Path,
@@ -850,10 +923,10 @@ def household_import(
     file_name: str = "",
     job: ImportJob | None = None,
 ) -> ImportResult:
-    """Import a households-and-members file (see layouts.HOUSEHOLD_COLUMNS).
+    """Import a file of the kind `spec` describes.
 
     Modes: VALIDATE runs everything and rolls it back (the counts say what would happen);
-    VALID writes each chunk's good households and reports the rest; ALL rolls back on any
+    VALID writes each chunk's good records and reports the rest; ALL rolls back on any
     problem. Not one transaction as a whole on purpose: the ImportJob row must outlive a
     rollback, and in VALID mode each chunk commits on its own together with the job's counts
     and checkpoint, so a run killed at any point is resumed by importing the same file again
@@ -866,9 +939,10 @@ def household_import(
     if mode not in ImportMode.values:
         raise InvalidInput(MODE_UNKNOWN.format(value=mode), field="mode")
     path = Path(path)
-    rows = read_rows(path, required=REQUIRED_HEADERS, expected=HEADERS)
+    layout = spec.layout
+    rows = read_rows(path, required=layout.required, expected=layout.headers)
     digest = file_digest(path)
-    earlier = _unfinished_job(actor, ImportKind.HOUSEHOLDS, mode, digest)
+    earlier = _unfinished_job(actor, layout.kind, mode, digest)
     if job is None:
         job = earlier
     elif earlier is not None and earlier.pk != job.pk and not job.checkpoint_row:
@@ -888,7 +962,7 @@ def household_import(
             user=actor if getattr(actor, "pk", None) else None,
             username=getattr(actor, "username", "") or "",
             file_name=(file_name or path.name)[:255],
-            kind=ImportKind.HOUSEHOLDS,
+            kind=layout.kind,
             mode=mode,
             digest=digest,
         )
@@ -909,10 +983,10 @@ def household_import(
     job.message = ""
     job.finished_at = None
     job.save()
-    state = _State(actor=actor, job=job)
+    state = _State(actor=actor, job=job, spec=spec)
     try:
         if mode == ImportMode.VALID:
-            for groups in _chunks(state, rows, skip_through=skip_through):
+            for groups in spec.chunks(state, rows, skip_through=skip_through):
                 # The chunk's rows, the counts and the checkpoint commit together or not at all.
                 with transaction.atomic():
                     _process_chunk(state, groups)
@@ -922,7 +996,7 @@ def household_import(
                     progress(job)
         else:
             with transaction.atomic():
-                for groups in _chunks(state, rows):
+                for groups in spec.chunks(state, rows):
                     _process_chunk(state, groups)
                     if progress:
                         progress(job)
@@ -961,7 +1035,7 @@ def household_import(
         job.finished_at = timezone.now()
         job.save()
     if job.status == ImportStatus.DONE and job.created + job.updated >= ANALYZE_AFTER_ROWS:
-        _refresh_statistics()
+        _refresh_statistics(spec.tables)
     state.problems.sort(key=lambda problem: problem.row)
     return ImportResult(job=job, problems=state.problems, resumed_from=skip_through)
 
@@ -972,13 +1046,12 @@ def household_import(
 ANALYZE_AFTER_ROWS = 10_000
 
 
-def _refresh_statistics() -> None:
+def _refresh_statistics(models=(Household, Member, HouseholdSearchKey)) -> None:
     if connection.vendor != "postgresql":
         return
-    tables = (Household._meta.db_table, Member._meta.db_table, HouseholdSearchKey._meta.db_table)
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f'ANALYZE "{table}"')
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 @transaction.atomic
@@ -1002,3 +1075,13 @@ def _audit_import(actor, job: ImportJob) -> None:
             "households_updated": job.households_updated,
         },
     )
+
+
+HOUSEHOLDS = KindSpec(
+    layout=HOUSEHOLDS_LAYOUT,
+    process=_process_households,
+    chunks=_chunks,
+    tables=(Household, Member, HouseholdSearchKey),
+)
+# Import a households-and-members file (see layouts.HOUSEHOLD_COLUMNS).
+household_import = partial(run_import, HOUSEHOLDS)

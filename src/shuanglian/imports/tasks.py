@@ -27,9 +27,9 @@ from django_tasks import task
 
 from shuanglian.core.access import require_any_write
 from shuanglian.core.errors import DomainError, InvalidInput
-from shuanglian.imports.layouts import write_error_report
+from shuanglian.imports.kinds import import_records
+from shuanglian.imports.layouts import LAYOUTS, write_error_report
 from shuanglian.imports.models import ImportJob, ImportKind, ImportMode, ImportStatus
-from shuanglian.imports.services import household_import
 
 KIND_UNKNOWN = _("{value} is not a kind of import that is available.")
 IMPORT_MODE_INVALID = _("{value} is not an import mode (validate, valid or all).")
@@ -231,7 +231,8 @@ def run_job(job: ImportJob, path: Path) -> ImportJob:
             raise InvalidInput(IMPORT_USER_GONE)
         # The job's message and the error report are data, kept in Chinese as the CLI does.
         with translation.override("zh-hans"):
-            result = household_import(
+            result = import_records(
+                kind=job.kind,
                 actor=job.user,
                 path=path,
                 mode=job.mode,
@@ -240,7 +241,9 @@ def run_job(job: ImportJob, path: Path) -> ImportJob:
                 job=job,
             )
             if result.problems:
-                write_error_report(result.problems, job_dir(job.pk) / ERRORS_FILE)
+                write_error_report(
+                    result.problems, job_dir(job.pk) / ERRORS_FILE, LAYOUTS[job.kind]
+                )
     except DomainError as error:
         _fail(job, error)
     except Exception as error:

@@ -13,10 +13,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from shuanglian.core.access import require_any_write
 from shuanglian.core.errors import InvalidInput, NotFound
 from shuanglian.imports.forms import ImportForm, ImportUploadHandler
-from shuanglian.imports.layouts import write_template
-from shuanglian.imports.models import ImportStatus
+from shuanglian.imports.layouts import LAYOUTS, write_template
+from shuanglian.imports.models import ImportKind, ImportStatus
 from shuanglian.imports.selectors import import_job_get, visible_import_jobs
-from shuanglian.imports.tasks import error_report, import_start, read_progress
+from shuanglian.imports.tasks import KIND_UNKNOWN, error_report, import_start, read_progress
 
 NO_ERROR_REPORT = _("This import has no error report.")
 RECENT_JOBS = 20
@@ -63,15 +63,21 @@ def _import_page(request, handler):
                 return redirect("imports:detail", pk=job.pk)
         status = 400
     jobs = visible_import_jobs(request.user).filter(user=request.user)[:RECENT_JOBS]
-    return render(request, "imports/index.html", {"form": form, "jobs": jobs}, status=status)
+    context = {"form": form, "jobs": jobs, "kinds": ImportKind.choices}
+    return render(request, "imports/index.html", context, status=status)
 
 
 @login_required
 def template(request):
+    """The template of `?kind=` (households when not given)."""
+    kind = request.GET.get("kind") or ImportKind.HOUSEHOLDS
+    if kind not in LAYOUTS:
+        # No such template, as for any address that names nothing.
+        raise NotFound(KIND_UNKNOWN.format(value=kind), field="kind")
     with tempfile.TemporaryDirectory() as directory:
-        content = write_template(Path(directory) / "template.xlsx").read_bytes()
+        content = write_template(Path(directory) / "template.xlsx", LAYOUTS[kind]).read_bytes()
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="households-template.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
     return response
 
 

@@ -12,6 +12,7 @@ from shuanglian.core.access import require_pairing_write
 from shuanglian.core.audit import audit, audit_create
 from shuanglian.core.errors import Conflict, InvalidInput
 from shuanglian.core.models import AuditAction
+from shuanglian.dashboard import rollups
 from shuanglian.households.models import Household
 from shuanglian.pairings.models import HouseholdPairing, VillagePairing, VillageRole
 from shuanglian.regions.models import Level, Region
@@ -108,6 +109,7 @@ def village_pairing_create(
             field="village",
         ) from None
     audit_create(actor=actor, obj=pairing, fields=("unit", "village", "role", "start_date"))
+    rollups.refresh(regions=[village.code], units=[unit.pk])
     return pairing
 
 
@@ -132,6 +134,7 @@ def village_pairing_end(*, actor, pairing: VillagePairing, end_date: dt.date) ->
         _end_household_pairing(
             actor, household_pairing, max(end_date, household_pairing.start_date)
         )
+    rollups.refresh(regions=[pairing.village_id], units=[pairing.unit_id])
     return pairing
 
 
@@ -144,6 +147,7 @@ def _end_household_pairing(actor, pairing: HouseholdPairing, end_date: dt.date) 
         obj=pairing,
         changes={"end_date": [None, str(end_date)]},
     )
+    rollups.refresh(regions=[pairing.household.village_id], cadres=[pairing.cadre_id])
 
 
 @transaction.atomic
@@ -201,6 +205,7 @@ def household_pairing_assign(
             HOUSEHOLD_PAIRING_OVERLAP.format(cadre=cadre, start=start_date), field="cadre"
         ) from None
     audit_create(actor=actor, obj=pairing, fields=("cadre", "household", "start_date"))
+    rollups.refresh(regions=[household.village_id], cadres=[cadre.pk])
     return pairing
 
 

@@ -18,6 +18,7 @@ from shuanglian.core.audit import audit, diff, snapshot
 from shuanglian.core.errors import Conflict, Forbidden, InvalidInput
 from shuanglian.core.models import AuditAction
 from shuanglian.core.photos import photo_prepare
+from shuanglian.dashboard import rollups
 from shuanglian.projects.models import (
     QUANTITY_UNITS,
     Funding,
@@ -209,6 +210,7 @@ def _audit_project(actor, project: Project, action: str, changes) -> None:
         changes=changes,
         region_code=project.village_id,
     )
+    rollups.refresh_project(project, changes)
 
 
 @transaction.atomic
@@ -389,6 +391,7 @@ def _audit_funding(actor, entry: Funding) -> None:
         changes=diff({}, snapshot(entry, FUNDING_FIELDS)),
         region_code=entry.project.village_id,
     )
+    rollups.refresh(regions=[entry.project.village_id], units=[entry.unit_id])
 
 
 def _raiser(actor, cadre_id, unit):

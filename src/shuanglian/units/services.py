@@ -7,6 +7,7 @@ from shuanglian.core.access import require_unit_write, require_write
 from shuanglian.core.audit import audit_create, audit_update, snapshot
 from shuanglian.core.errors import Conflict, InvalidInput
 from shuanglian.core.personal import apply_id_number, apply_phone, seal_id_number, seal_phone
+from shuanglian.dashboard import rollups
 from shuanglian.regions.selectors import region_for_input
 from shuanglian.units.models import Cadre, CadreRank, Unit, UnitKind, UnitLevel
 from shuanglian.units.selectors import UNIT_KIND_INVALID, UNIT_LEVEL_INVALID, visible_cadres
@@ -189,6 +190,7 @@ def cadre_create(
         apply_id_number(cadre, sealed)
     cadre.save()
     audit_create(actor=actor, obj=cadre, fields=CADRE_FIELDS)
+    rollups.refresh(cadres=[cadre.pk])
     return cadre
 
 
@@ -228,4 +230,5 @@ def cadre_update(
         apply_id_number(cadre, sealed)
     cadre.save()
     audit_update(actor=actor, obj=cadre, before=before, fields=CADRE_FIELDS)
+    rollups.refresh(cadres=[cadre.pk])
     return cadre

@@ -63,7 +63,14 @@ def test_tiny_sqlite_run_writes_every_benchmark_oriented_higher_is_better(tmp_pa
     expected = search["reference"] / search["ours"]
     assert search["ratio"] == pytest.approx(expected, rel=0.02, abs=1e-3)
     assert search["ok"] == (search["ratio"] >= 10 and search["ours"] <= 50)
-    for name in ("export_xlsx", "list_page", "dashboard"):
+    dashboard = entries["dashboard"]
+    assert (dashboard["unit"], dashboard["target"]) == ("ms (p95)", 100)
+    assert dashboard["ratio"] == pytest.approx(
+        dashboard["reference"] / dashboard["ours"], rel=0.02, abs=1e-3
+    )
+    assert dashboard["same_figures"] is dashboard["rebuild_equal"] is True
+    assert dashboard["county"].startswith("62")
+    for name in ("export_xlsx", "list_page"):
         assert entries[name]["status"] == "not built yet"
         assert entries[name]["ours"] is entries[name]["ratio"] is entries[name]["ok"] is None
     printed = capsys.readouterr().out

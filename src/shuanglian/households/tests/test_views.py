@@ -357,7 +357,9 @@ def test_detail_query_count_is_bounded(
     for year in (2011, 2012, 2013):
         services.income_record_save(actor=admin_user, household=household, year=year)
     client.force_login(admin_user)
-    with django_assert_max_num_queries(8):
+    # 8 for the household itself, and a fixed few for the panels of the procedures, the
+    # monitoring and the star ratings, however many members, incomes and records there are.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("households:detail", args=[household.pk]))
     assert response.status_code == 200
     assert len(response.context["detail"].members) == 6

@@ -55,12 +55,30 @@ def write_xlsx(path: Path, rows: list[dict], *, float_ids=False) -> Path:
     return path
 
 
-def write_csv(path: Path, rows: list[dict], *, encoding="utf-8") -> Path:
+def write_csv(path: Path, rows: list[dict], *, encoding="utf-8", headers=HEADERS) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADERS)
+        writer.writerow(headers)
         for row in rows:
-            writer.writerow([row.get(header, "") for header in HEADERS])
+            writer.writerow([row.get(header, "") for header in headers])
+    return path
+
+
+def write_sheet(path: Path, top: list[list], headers, rows: list[dict], *, numbers=()) -> Path:
+    """`top` rows as given (a template's title and header rows), then `rows` under `headers`;
+    the columns in `numbers` as Number cells (an ID number typed into a Number cell)."""
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("Sheet1")
+        for line, values in enumerate(top):
+            for position, value in enumerate(values):
+                sheet.write(line, position, value)
+        for line, row in enumerate(rows, start=len(top)):
+            for position, header in enumerate(headers):
+                value = row.get(header, "")
+                if header in numbers and value:
+                    sheet.write_number(line, position, float(value[:17]) * 10)
+                else:
+                    sheet.write_string(line, position, str(value))
     return path
 
 

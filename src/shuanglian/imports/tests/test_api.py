@@ -88,7 +88,7 @@ def test_running_job_reports_progress_fields(login, town_officer, tmp_path):
     [
         ("a.txt", b"abc", {}, f.FILE_TYPE_REFUSED.format(name="a.txt")),
         ("a.csv", b"", {}, f.FILE_EMPTY),
-        ("a.csv", b"x\n", {"kind": "cadres"}, KIND_UNKNOWN.format(value="cadres")),
+        ("a.csv", b"x\n", {"kind": "visits"}, KIND_UNKNOWN.format(value="visits")),
     ],
 )
 def test_bad_uploads_are_400_and_nothing_kept(login, town_officer, import_files, name, content,
@@ -133,3 +133,27 @@ def test_other_users_jobs_are_404_like_missing(login, town_officer, county_offic
 def test_anonymous_gets_401(client):
     assert client.post("/api/v1/imports").status_code == 401
     assert client.get("/api/v1/imports/1").status_code == 401
+
+
+def test_post_another_kind_runs_it_and_reports_in_its_columns(login, town_officer, admin_user,
+                                                               import_files, tmp_path):  # fmt: skip
+    from shuanglian.households.models import IncomeRecord
+    from shuanglian.households.tests import factories as hf
+    from shuanglian.imports.layouts import LAYOUTS
+
+    hf.household(actor=admin_user, number="H-1")
+    rows = [
+        {"户编号": "H-1", "年度": "2023", "工资性收入": "100"},
+        {"户编号": "H-1", "年度": "1999"},
+    ]
+    path = write_csv(tmp_path / "i.csv", rows, headers=LAYOUTS["incomes"].headers)
+    client = login(town_officer)
+    body = post(client, path, kind="incomes").json()
+    assert (body["kind"], body["status"]) == ("incomes", ImportStatus.DONE)
+    assert (body["counts"]["created"], body["counts"]["rejected"]) == (1, 1)
+    assert IncomeRecord.objects.get().year == 2023
+    saved = tmp_path / "e.xlsx"
+    saved.write_bytes(b"".join(client.get(body["errors_url"]).streaming_content))
+    report = CalamineWorkbook.from_path(str(saved)).get_sheet_by_index(0).to_python()
+    assert report[0][3:] == list(LAYOUTS["incomes"].headers)
+    assert report[1][:2] == [3, "年度"]

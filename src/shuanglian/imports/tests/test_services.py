@@ -438,7 +438,7 @@ def test_a_fresh_job_for_a_half_done_file_takes_over_its_checkpoint(
 def test_a_large_import_refreshes_the_planner_statistics(town_officer, tmp_path, monkeypatch):
     refreshed = []
     monkeypatch.setattr(s, "ANALYZE_AFTER_ROWS", 3)
-    monkeypatch.setattr(s, "_refresh_statistics", lambda: refreshed.append(True))
+    monkeypatch.setattr(s, "_refresh_statistics", lambda tables: refreshed.append(True))
     path = write_xlsx(tmp_path / "a.xlsx", two_households())
     run(town_officer, path)
     assert refreshed == [True]

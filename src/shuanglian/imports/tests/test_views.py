@@ -8,7 +8,7 @@ from shuanglian.conftest import NUANQUAN
 from shuanglian.core.access import WRITE_FORBIDDEN
 from shuanglian.households.models import Household
 from shuanglian.imports import forms as f
-from shuanglian.imports.models import ImportJob, ImportMode, ImportStatus
+from shuanglian.imports.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from shuanglian.imports.tasks import job_dir, upload_dir
 from shuanglian.imports.tests.files import person, two_households, write_csv, write_xlsx
 from shuanglian.regions.tests.pages import assert_login_redirect, assert_same_404, zh
@@ -115,10 +115,12 @@ def test_missing_file_and_too_large_file(login, town_officer, import_files, tmp_
     assert not ImportJob.objects.exists()
 
 
-def test_only_kind_households_is_offered(login, town_officer, import_files):
+def test_every_kind_is_offered_with_its_template(login, town_officer, import_files):
     page = login(town_officer).get("/imports/").content.decode()
-    assert page.count("<option") == 1
-    assert 'value="households"' in page
+    assert page.count("<option") == len(ImportKind.values)
+    for kind in ImportKind.values:
+        assert f'value="{kind}"' in page
+        assert f'href="/imports/template.xlsx?kind={kind}"' in page
     assert 'href="/imports/template.xlsx"' in page
 
 
@@ -191,7 +193,7 @@ def test_english_page(login, town_officer, import_files):
     client = login(town_officer)
     client.cookies["django_language"] = "en"
     page = client.get("/imports/").content.decode()
-    assert "Import households and members" in page
+    assert "Import registry files" in page
     assert "Download the template (.xlsx)" in page
 
 
@@ -208,3 +210,27 @@ def test_upload_without_csrf_token_is_refused(town_officer, import_files, tmp_pa
     assert response.status_code == 403
     assert not ImportJob.objects.exists()
     assert not upload_dir().exists() or list(upload_dir().iterdir()) == []
+
+
+def test_page_imports_another_kind(login, town_officer, import_files, tmp_path):
+    from shuanglian.imports.layouts import LAYOUTS
+    from shuanglian.units.models import Unit
+
+    row = {
+        "单位名称": "郭嘉镇中心小学",
+        "单位类别": "学校",
+        "单位级别": "乡级",
+        "所在区划代码": NUANQUAN,
+    }
+    path = write_csv(tmp_path / "u.csv", [row], headers=LAYOUTS["units"].headers)
+    client = login(town_officer)
+    with path.open("rb") as handle:
+        client.post("/imports/", {"kind": "units", "mode": "valid", "file": handle})
+    job = ImportJob.objects.get()
+    assert (job.kind, job.status, job.created) == ("units", ImportStatus.DONE, 1)
+    assert Unit.objects.get().home_region_id == NUANQUAN
+    assert zh(ImportKind.UNITS.label) in client.get("/imports/").content.decode()
+
+
+def test_template_of_an_unknown_kind_is_not_found(login, viewer):
+    assert login(viewer).get("/imports/template.xlsx?kind=visits").status_code == 404

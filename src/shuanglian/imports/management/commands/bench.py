@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shuanglian.bench import worker
 from shuanglian.bench.runner import (
+    DASHBOARD,
     DEFAULT_POSTGRES_URL,
     IMPORT_CSV,
     IMPORT_XLSX,
@@ -29,7 +30,7 @@ WORKER_MODES = ("setup", "import", "search")
 
 
 class Command(BaseCommand):
-    help = "Run the import/search benchmarks against their references (see docs/benchmarks.md)."
+    help = "Run the benchmarks against their references (see docs/benchmarks.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, default=1_000_000)
@@ -59,7 +60,11 @@ class Command(BaseCommand):
             options["database"]
         ]  # fmt: skip
         only = set(options["only"]) if options["only"] else None
-        known = {IMPORT_CSV[database] for database in databases} | {IMPORT_XLSX, PINYIN_SEARCH}
+        known = {IMPORT_CSV[database] for database in databases} | {
+            IMPORT_XLSX,
+            PINYIN_SEARCH,
+            DASHBOARD,
+        }
         if only and not only <= known:
             raise CommandError(
                 f"Unknown benchmark(s) {', '.join(sorted(only - known))}; "

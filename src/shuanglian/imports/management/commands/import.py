@@ -1,5 +1,6 @@
-"""`shuanglian import FILE --kind households --user USERNAME [--mode validate|valid|all]
-[--errors OUT.xlsx]`: import a registry file as that user, with progress and counts."""
+"""`shuanglian import FILE --kind KIND --user USERNAME [--mode validate|valid|all]
+[--errors OUT.xlsx]`: import a registry file as that user, with progress and counts.
+KIND: households (the default), units, cadres, village_pairings, household_pairings, incomes."""
 
 import time
 from pathlib import Path
@@ -9,16 +10,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from shuanglian.core.errors import DomainError
-from shuanglian.imports.layouts import write_error_report
-from shuanglian.imports.models import ImportMode
-from shuanglian.imports.services import IMPORT_NOTHING_CHANGED, household_import
+from shuanglian.imports.kinds import import_records
+from shuanglian.imports.layouts import LAYOUTS, write_error_report
+from shuanglian.imports.models import ImportKind, ImportMode
+from shuanglian.imports.services import IMPORT_NOTHING_CHANGED
 
 SHOWN_PROBLEMS = 20
 
 
 class Command(BaseCommand):
     help = (
-        "Import a households-and-members file (.xlsx, .xls, .ods or .csv). Importing the same "
+        "Import a registry file (.xlsx, .xls, .ods or .csv) of one kind. Importing the same "
         "file again after an interrupted run resumes it."
     )
     # The import touches no URL, template or admin: skipping the checks saves seconds per start.
@@ -26,7 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--kind", choices=["households"], default="households")
+        parser.add_argument("--kind", choices=ImportKind.values, default=ImportKind.HOUSEHOLDS)
         parser.add_argument("--user", required=True, help="the account the import runs as")
         parser.add_argument("--mode", choices=ImportMode.values, default=ImportMode.VALID)
         parser.add_argument("--errors", type=Path, help="write the problems to this .xlsx")
@@ -53,7 +55,9 @@ class Command(BaseCommand):
 
         with translation.override("zh-hans"):
             try:
-                result = household_import(actor=actor, path=file, mode=mode, progress=progress)
+                result = import_records(
+                    kind=kind, actor=actor, path=file, mode=mode, progress=progress
+                )
             except DomainError as error:
                 raise CommandError(str(error.message)) from None
             job = result.job
@@ -62,10 +66,13 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
             self.stdout.write(
                 f"{job.get_status_display()} in {elapsed:.1f} s "
-                f"({job.rows_read / max(elapsed, 1e-6):,.0f} rows/s): {job.message} "
-                f"households: {job.households_created} created, "
-                f"{job.households_updated} updated."
+                f"({job.rows_read / max(elapsed, 1e-6):,.0f} rows/s): {job.message}"
             )
+            if kind == ImportKind.HOUSEHOLDS:
+                self.stdout.write(
+                    f"households: {job.households_created} created, "
+                    f"{job.households_updated} updated."
+                )
             if mode != ImportMode.VALIDATE and not result.changed and not result.problems:
                 self.stdout.write(str(IMPORT_NOTHING_CHANGED))
             for problem in result.problems[:SHOWN_PROBLEMS]:
@@ -73,5 +80,5 @@ class Command(BaseCommand):
             if len(result.problems) > SHOWN_PROBLEMS:
                 self.stdout.write(f"  ... {len(result.problems) - SHOWN_PROBLEMS} more")
             if errors and result.problems:
-                write_error_report(result.problems, errors)
+                write_error_report(result.problems, errors, LAYOUTS[kind])
                 self.stdout.write(f"Problems written to {errors}")

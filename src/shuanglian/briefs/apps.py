@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BriefsConfig(AppConfig):
+    name = "shuanglian.briefs"
+    label = "briefs"
