@@ -79,6 +79,19 @@ def _restore_reference_data(sender, **kwargs) -> None:
 post_migrate.connect(_restore_reference_data, dispatch_uid="shuanglian-test-reference-data")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request with the English cookie leaves the
+    worker thread's language activated (as any request does), and lazy messages formatted by the
+    next test would silently come out in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -1,8 +1,9 @@
 """Reads of alerts, always through the user's scope.
 
 Officers and viewers see the alerts of their region; unit administrators those of the villages
-their unit is paired with now and those the unit is responsible for; cadres those of the
-households paired with them now. Out of scope reads like nonexistent.
+their unit is paired with now and, among those about no household, the ones the unit is
+responsible for; cadres those of the households paired with them now. Out of scope reads like
+nonexistent.
 """
 
 from dataclasses import dataclass, field
@@ -30,7 +31,13 @@ def scope_q(user) -> Q:
     if scope.region_code:
         return scope.region_q("region_id")
     if scope.unit_id:
-        return scope.region_q("region_id") | Q(unit_id=scope.unit_id)
+        # An alert about a household follows the household's scope (the unit's villages now),
+        # whichever unit it is tagged with: else its title would show a household that reads
+        # as nonexistent. The unit's own alerts about no household stay visible anywhere.
+        no_household = Q(household__isnull=True)
+        return (~no_household & scope.household_q("household__")) | (
+            no_household & (scope.region_q("region_id") | Q(unit_id=scope.unit_id))
+        )
     if scope.cadre_account_id:
         return scope.household_q("household__")
     return Q(pk__in=[])

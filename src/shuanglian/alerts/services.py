@@ -97,6 +97,27 @@ def alerts_refresh(
 
 
 @transaction.atomic
+def alerts_refresh_queue(*, actor) -> AlertRun:
+    """An administrator starts a refresh in the background: the run row (its progress) and the
+    audit row now, the task once they are committed, so the worker finds the run."""
+    if not user_scope(actor).everything:
+        raise Forbidden(WRITE_FORBIDDEN)
+    from shuanglian.alerts.tasks import refresh_alerts  # the task module imports this one
+
+    run = AlertRun.objects.create(started_by=actor)
+    audit(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=run,
+        object_repr=f"alerts refresh queued {run.started_at:%Y-%m-%d %H:%M}",
+        changes={"status": [None, run.status]},
+    )
+    run_id, user_id = run.pk, actor.pk
+    transaction.on_commit(lambda: refresh_alerts.enqueue(run_id=run_id, user_id=user_id))
+    return run
+
+
+@transaction.atomic
 def alert_dismiss(*, actor, alert: Alert, reason: str) -> AlertDismissal:
     """Dismiss an alert for `actor` only, with the reason. The caller fetched the alert through
     the actor's scope. It stays dismissed for them until it closes; a reopened alert is new."""

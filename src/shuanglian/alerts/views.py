@@ -10,11 +10,9 @@ from django.views.decorators.http import require_POST
 
 from shuanglian.alerts import selectors, services
 from shuanglian.alerts.forms import DismissForm, InboxFilterForm
-from shuanglian.alerts.models import AlertRun
 from shuanglian.alerts.sources import kind_label, link_of
-from shuanglian.alerts.tasks import refresh_alerts
-from shuanglian.core.access import WRITE_FORBIDDEN, user_scope
-from shuanglian.core.errors import Forbidden, InvalidInput
+from shuanglian.core.access import user_scope
+from shuanglian.core.errors import InvalidInput
 from shuanglian.core.forms import submit
 
 ALERT_DISMISSED = _("The alert was dismissed for you.")
@@ -90,9 +88,6 @@ def dismiss(request, pk):
 @require_POST
 def refresh(request):
     """Administrators start a refresh now (it also runs from `shuanglian alerts_refresh`)."""
-    if not user_scope(request.user).everything:
-        raise Forbidden(WRITE_FORBIDDEN)
-    run = AlertRun.objects.create(started_by=request.user)
-    refresh_alerts.enqueue(run_id=run.pk, user_id=request.user.pk)
+    services.alerts_refresh_queue(actor=request.user)
     # In the address, not the session: the note belongs to the digest page only.
     return redirect(f"{reverse('alerts:digest')}?queued=1")

@@ -210,8 +210,12 @@ def ranked(rows, key) -> list[tuple[int, object]]:
 def scheme_ranking(*, scheme: Scheme, indicator: Indicator | None = None) -> list:
     """All units of the scheme by total (or by one indicator's score), ties sharing a rank.
 
-    Two queries: the results, and (by indicator) the indicator's scores.
+    Two queries: the results, and (by indicator) the indicator's scores. Nothing while the
+    scores are not computed (or were discarded by a change of the scheme): the rows left then
+    are only the adjustments' units, without scores.
     """
+    if scheme.computed_at is None:
+        return []
     if indicator is None:
         results = scheme.results.select_related("unit").order_by("-total", "unit__name", "id")
         return ranked(list(results), key=lambda result: result.total)

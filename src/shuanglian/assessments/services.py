@@ -11,7 +11,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +77,9 @@ DEFAULT_INDICATORS = (
 )
 SCHEME_FIELDS = ("name", "region", "period_start", "period_end", "status")
 INDICATOR_FIELDS = ("scheme", "rule", "name", "weight", "target", "floor")
+# The fields the scores depend on: changing one discards the computation (names do not).
+SCORED_SCHEME_FIELDS = {"region", "period_start", "period_end"}
+SCORED_INDICATOR_FIELDS = {"weight", "target", "floor"}
 CENT = Decimal("0.01")
 
 
@@ -109,6 +112,26 @@ def _decimal(value, message, field, *, low=None, high=None, open_low=False) -> D
     if high is not None and number > high:
         raise InvalidInput(message, field=field)
     return number
+
+
+def _discard_computation(scheme: Scheme) -> dict:
+    """Forget the scores of `scheme` after a change they depend on (region, period, indicators):
+    they would otherwise stay on the ranking and could be frozen as if current. A unit keeps its
+    result row only while it carries adjustments (they point to it), reduced to those.
+
+    Returns the audit entry of what was discarded, {} when nothing had been computed.
+    """
+    computed_at = scheme.computed_at
+    Score.objects.filter(scheme=scheme).delete()
+    Coverage.objects.filter(scheme=scheme).delete()
+    results = UnitResult.objects.filter(scheme=scheme)
+    results.filter(adjustments__isnull=True).delete()
+    results.update(villages=0, households=0, computed=0, total=F("adjustment"))
+    if computed_at is None:
+        return {}
+    scheme.computed_at = None
+    scheme.save(update_fields=["computed_at", "updated_at"])
+    return {"computed_at": [computed_at.isoformat(), None]}
 
 
 def _audit(actor, action, obj, scheme: Scheme, changes=None):
@@ -165,9 +188,9 @@ def scheme_create(
         period_end=period_end,
     )
     scheme = Scheme.objects.create(**values, created_by=actor if actor.pk else None)
-    _audit(actor, AuditAction.CREATE, scheme, scheme, diff({}, snapshot(scheme, SCHEME_FIELDS)))
+    changes = diff({}, snapshot(scheme, SCHEME_FIELDS))
     if default_indicators:
-        Indicator.objects.bulk_create(
+        indicators = Indicator.objects.bulk_create(
             Indicator(
                 scheme=scheme,
                 rule=rule,
@@ -179,6 +202,10 @@ def scheme_create(
             )
             for position, (rule, weight, target, floor) in enumerate(DEFAULT_INDICATORS)
         )
+        # The standard indicators are part of what was created: one row tells the whole scheme.
+        fields = [name for name in INDICATOR_FIELDS if name != "scheme"]
+        changes["indicators"] = [None, [snapshot(ind, fields) for ind in indicators]]
+    _audit(actor, AuditAction.CREATE, scheme, scheme, changes)
     return scheme
 
 
@@ -199,7 +226,10 @@ def scheme_update(
     for key, value in values.items():
         setattr(scheme, key, value)
     scheme.save()
-    if changes := diff(before, snapshot(scheme, SCHEME_FIELDS)):
+    changes = diff(before, snapshot(scheme, SCHEME_FIELDS))
+    if changes.keys() & SCORED_SCHEME_FIELDS:
+        changes.update(_discard_computation(scheme))
+    if changes:
         _audit(actor, AuditAction.UPDATE, scheme, scheme, changes)
     return scheme
 
@@ -244,13 +274,9 @@ def indicator_add(
     values["name"] = values["name"] or _rule_name(rule)
     position = scheme.indicators.count()
     indicator = Indicator.objects.create(scheme=scheme, rule=rule, position=position, **values)
-    _audit(
-        actor,
-        AuditAction.CREATE,
-        indicator,
-        scheme,
-        diff({}, snapshot(indicator, INDICATOR_FIELDS)),
-    )
+    changes = diff({}, snapshot(indicator, INDICATOR_FIELDS))
+    changes.update(_discard_computation(scheme))
+    _audit(actor, AuditAction.CREATE, indicator, scheme, changes)
     return indicator
 
 
@@ -264,27 +290,23 @@ def indicator_update(*, actor, indicator: Indicator, weight, target, floor=0, na
     for key, value in values.items():
         setattr(indicator, key, value)
     indicator.save()
-    if changes := diff(before, snapshot(indicator, INDICATOR_FIELDS)):
+    changes = diff(before, snapshot(indicator, INDICATOR_FIELDS))
+    if changes.keys() & SCORED_INDICATOR_FIELDS:
+        changes.update(_discard_computation(scheme))
+    if changes:
         _audit(actor, AuditAction.UPDATE, indicator, scheme, changes)
     return indicator
 
 
 @transaction.atomic
 def indicator_remove(*, actor, indicator: Indicator) -> None:
-    """Removing an indicator drops its scores; the totals are right again after computing."""
+    """Removing an indicator discards the computation: the totals weighed it in."""
     _require_manage(actor, indicator.scheme)
     scheme = _locked(indicator.scheme)
-    _audit(
-        actor,
-        AuditAction.END,
-        indicator,
-        scheme,
-        diff(snapshot(indicator, INDICATOR_FIELDS), {}),
-    )
-    Score.objects.filter(indicator=indicator).delete()
+    changes = diff(snapshot(indicator, INDICATOR_FIELDS), {})
+    changes.update(_discard_computation(scheme))
+    _audit(actor, AuditAction.END, indicator, scheme, changes)
     indicator.delete()
-    scheme.computed_at = None
-    scheme.save(update_fields=["computed_at", "updated_at"])
 
 
 # Computation ----------------------------------------------------------------------------------

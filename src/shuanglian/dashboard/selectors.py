@@ -4,14 +4,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from shuanglian.core.access import user_scope
+from shuanglian.core.access import prefix_q, region_prefix, user_scope
 from shuanglian.core.errors import NotFound
 from shuanglian.dashboard import figures
 from shuanglian.dashboard.models import HolderKind
+from shuanglian.pairings.models import VillagePairing
 from shuanglian.regions.models import Region
 from shuanglian.regions.selectors import REGION_NOT_FOUND, region_ancestors, region_get
 from shuanglian.units.models import Cadre, Unit
-from shuanglian.units.selectors import unit_get
+from shuanglian.units.selectors import UNIT_NOT_FOUND, unit_get
 
 NO_DASHBOARD = _("There is no dashboard for your account: it has no region, unit or cadre.")
 
@@ -50,8 +51,32 @@ def dashboard_region(*, user, code: str) -> RegionDashboard:
     )
 
 
+def may_see_unit_dashboard(user, unit: Unit) -> bool:
+    """Whether `user` may see the unit's dashboard, whose figures count every village and cadre
+    of the unit: administrators; officers and viewers whose region holds the unit's home region
+    and every village it is paired with now; the unit's own administrator. Not cadres (their own
+    figures are on their home page), nor the administrator of another unit sharing a village.
+    """
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    if scope.region_code:
+        prefix = region_prefix(scope.region_code)
+        if not unit.home_region_id.startswith(prefix):
+            return False
+        elsewhere = VillagePairing.objects.filter(unit=unit, end_date__isnull=True).exclude(
+            prefix_q("village_id", prefix)
+        )
+        return not elsewhere.exists()
+    return scope.unit_id is not None and scope.unit_id == unit.pk
+
+
 def dashboard_unit(*, user, pk: int) -> tuple[Unit, figures.Figures]:
+    """A unit's dashboard, for those `may_see_unit_dashboard` lets in; for anyone else the
+    same NotFound as a unit that does not exist."""
     unit = unit_get(user=user, pk=pk)
+    if not may_see_unit_dashboard(user, unit):
+        raise NotFound(UNIT_NOT_FOUND.format(id=pk), field="id")
     return unit, figures.read_one(HolderKind.UNIT, str(unit.pk))
 
 

@@ -336,7 +336,7 @@ def notice_detail(request: HttpRequest, notice_id: int):
             "member_count": row.household.member_count,
             "head_id_number_masked": row.head_id_masked,
         }
-        for row in selectors.notice_rows(notice)
+        for row in selectors.notice_rows(notice, request.user)
     ]
     return {**_notice_out(notice), "households": rows}
 

@@ -1,7 +1,8 @@
 """Printable public notices (公示) and announcements (公告): the page's context and a Word
 document (.docx, python-docx). Only masked ID numbers ever reach either.
 
-The caller has fetched the notice through the scoped selector.
+The caller has fetched the notice through the scoped selector; the rows are those of the
+households the user sees.
 """
 
 import io
@@ -47,19 +48,19 @@ def notice_title(notice: Notice) -> str:
     return str(TITLES[(notice.procedure_kind, notice.kind)])
 
 
-def notice_context(notice: Notice) -> dict:
+def notice_context(notice: Notice, user) -> dict:
     return {
         "notice": notice,
         "title": notice_title(notice),
         "region_name": notice.region.name,
-        "rows": selectors.notice_rows(notice),
+        "rows": selectors.notice_rows(notice, user),
     }
 
 
-def notice_docx(notice: Notice) -> bytes:
+def notice_docx(notice: Notice, user) -> bytes:
     from docx import Document  # imported here: only the download needs it
 
-    context = notice_context(notice)
+    context = notice_context(notice, user)
     document = Document()
     document.add_heading(context["title"], level=0)
     document.add_paragraph(

@@ -192,8 +192,10 @@ class NoticeRow:
     head_id_masked: str
 
 
-def notice_rows(notice: Notice) -> list[NoticeRow]:
-    """The households a notice lists, with the head's masked ID number (never the number)."""
+def notice_rows(notice: Notice, user) -> list[NoticeRow]:
+    """The households a notice lists that the user sees, with the head's masked ID number
+    (never the number). A county announcement lists every township's households: an officer
+    of one township gets that township's rows only, a cadre the households paired with them."""
     heads = Prefetch(
         "household__members",
         queryset=Member.objects.filter(is_active=True, relation=Relation.HEAD).only(
@@ -203,6 +205,7 @@ def notice_rows(notice: Notice) -> list[NoticeRow]:
     )
     procedures = (
         Procedure.objects.filter(steps__notice=notice)
+        .filter(user_scope(user).household_q("household__"))
         .select_related("household", "household__village")
         .prefetch_related(heads)
         .order_by("household__village_id", "household__number")

@@ -45,6 +45,9 @@ KIND_NOT_AVAILABLE = _("{kind} procedures cannot be started here yet.")
 PRECONDITIONS_FAILED = _("The household does not meet the conditions: {failures}")
 ALREADY_OPEN = _("This household already has a {kind} procedure in progress.")
 PROCEDURE_CLOSED = _("This procedure has ended; no more steps can be recorded.")
+CONDITIONS_NO_LONGER_MET = _(
+    "{step} cannot pass: {household} no longer meets the conditions: {failures}"
+)
 STEP_OUT_OF_ORDER = _("{step} cannot be recorded yet: the next step is {expected}.")
 STEP_NOT_IN_PROCEDURE = _("{step} is not a step of this procedure.")
 NOTICE_NOT_ENDED = _(
@@ -315,8 +318,29 @@ def _check_data(step: str, data: StepData) -> None:
             raise InvalidInput(VOTE_NOT_CARRIED, field="outcome")
 
 
+def _require_conditions_still_met(procedure: Procedure, spec: registry.KindSpec, step: str) -> None:
+    """The kind's preconditions are checked when the procedure starts, but the household's data
+    may change during the weeks of the chain (a house found unsafe, an income check below the
+    line): they are checked again before the county approves and before the procedure ends."""
+    if step != Step.COUNTY_APPROVAL and spec.after(step):
+        return
+    # Locked like at the start, so the household cannot change between the check and approval.
+    household = Household.objects.select_for_update().get(pk=procedure.household_id)
+    failures = spec.failures(household)
+    if failures:
+        raise Conflict(
+            CONDITIONS_NO_LONGER_MET.format(
+                step=Step(step).label, household=household, failures="；".join(failures)
+            ),
+            field="outcome",
+            failures=failures,
+        )
+
+
 def _record(actor, procedure, spec, step, data: StepData, documents, *, notice) -> ProcedureStep:
     """Store a checked step and move the procedure on (or end it)."""
+    if data.outcome == StepOutcome.PASSED:
+        _require_conditions_still_met(procedure, spec, step)
     recorded = ProcedureStep.objects.create(
         procedure=procedure,
         step=step,

@@ -294,13 +294,13 @@ def notice_list(request):
 @login_required
 def notice_detail(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
-    return render(request, "lifecycle/notice.html", notice_context(notice))
+    return render(request, "lifecycle/notice.html", notice_context(notice, request.user))
 
 
 @login_required
 def notice_download(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
-    response = HttpResponse(notice_docx(notice), content_type=DOCX)
+    response = HttpResponse(notice_docx(notice, request.user), content_type=DOCX)
     name = f"notice-{notice.pk}-{notice.starts_on:%Y%m%d}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

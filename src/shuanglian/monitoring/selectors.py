@@ -44,7 +44,12 @@ def visible_risk_events(user) -> QuerySet[RiskEvent]:
 
 
 def visible_runs(user) -> QuerySet[ScreeningRun]:
-    return ScreeningRun.objects.filter(user_scope(user).region_q("region_id"))
+    """Runs of regions the user sees whole. A run's figures count every household of its region,
+    so cadres and unit administrators, who see only some households or villages, see none."""
+    scope = user_scope(user)
+    if scope.cadre_account_id or scope.unit_id:
+        return ScreeningRun.objects.none()
+    return ScreeningRun.objects.filter(scope.region_q("region_id"))
 
 
 def overdue_before(on: dt.date | None = None) -> dt.date:

@@ -56,3 +56,22 @@ def world(admin, cadre_user=None):
         "l_alone": l_alone,
         "general": general,
     }
+
+
+def unit_follow_ups(admin, unit, found) -> dict:
+    """Overdue follow-ups owned by `unit` (the unit administrator persona's 县妇联, paired with
+    暖泉村): for a household of 暖泉村, for one of 常营村 (not the unit's village), and for no
+    household (filed under the unit's home region)."""
+    from shuanglian.assistance.services import follow_up_create
+
+    due = TODAY - dt.timedelta(days=1)
+    return {
+        name: follow_up_create(
+            actor=admin, title=title, due_date=due, owner_unit=unit, household=household
+        )
+        for name, title, household in (
+            ("inside", "孙旺奎家产业帮扶跟进", found["household_g"]),
+            ("outside", "张三家危房改造跟进", found["household_l"]),
+            ("no_household", "县妇联年度培训", None),
+        )
+    }

@@ -2,7 +2,7 @@ import pytest
 
 from shuanglian.alerts.models import AlertDismissal, AlertKind
 from shuanglian.alerts.services import DISMISS_REASON_REQUIRED
-from shuanglian.alerts.tests.factories import open_alerts, refresh, world
+from shuanglian.alerts.tests.factories import open_alerts, refresh, unit_follow_ups, world
 from shuanglian.conftest import GUOJIA, LONGCHENG
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,29 @@ def test_digest(login, county_officer, town_officer, data):
         rows[GUOJIA]["total"] == open_alerts().filter(region__code__startswith="620522104").count()
     )
     assert login(town_officer).get(f"/api/v1/alerts/digest?region={LONGCHENG}").status_code == 404
+
+
+def test_unit_admin_api_hides_household_alerts_outside_their_villages(
+    login, admin_user, unit_admin, data
+):
+    owned = unit_follow_ups(admin_user, unit_admin.unit, data)
+    refresh()
+    alert = {
+        name: open_alerts(AlertKind.FOLLOW_UP_OVERDUE).get(object_id=fu.pk)
+        for name, fu in owned.items()
+    }
+    client = login(unit_admin)
+    items = client.get("/api/v1/alerts?limit=500").json()["items"]
+    ids = {item["id"] for item in items}
+    assert {alert["inside"].pk, alert["no_household"].pk} <= ids
+    assert alert["outside"].pk not in ids
+    assert data["household_l"].pk not in {item["household_id"] for item in items}
+    body = client.get("/api/v1/alerts/digest").json()
+    assert body["totals"][AlertKind.FOLLOW_UP_OVERDUE] == 2
+    assert body["total"] == len(ids)
+    response = client.post(
+        f"/api/v1/alerts/{alert['outside'].pk}/dismiss",
+        {"reason": "越权"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404

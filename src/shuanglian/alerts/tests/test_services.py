@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from shuanglian.alerts import services, sources
+from shuanglian.alerts import selectors, services, sources
 from shuanglian.alerts.models import Alert, AlertDismissal, AlertKind, AlertRun, RunStatus
-from shuanglian.alerts.tests.factories import TODAY, open_alerts, refresh, world
+from shuanglian.alerts.tests.factories import TODAY, open_alerts, refresh, unit_follow_ups, world
 from shuanglian.assistance.services import (
     follow_up_create,
     follow_up_update,
@@ -13,7 +13,7 @@ from shuanglian.assistance.services import (
     visit_void,
 )
 from shuanglian.assistance.tests import factories as af
-from shuanglian.core.errors import Conflict, Forbidden, InvalidInput
+from shuanglian.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shuanglian.core.models import AuditEvent
 from shuanglian.pairings.services import household_pairing_end
 from shuanglian.pairings.tests import factories as pf
@@ -251,3 +251,44 @@ def test_a_registered_source_takes_part(admin_user, data):
         assert sources.link_of(alert) == f"/households/{data['general'].pk}/"
     finally:
         sources.SOURCES.pop(kind)
+
+
+def test_unit_admins_see_household_alerts_only_in_their_villages(admin_user, unit_admin, data):
+    owned = unit_follow_ups(admin_user, unit_admin.unit, data)
+    refresh()
+    follow_ups = open_alerts(AlertKind.FOLLOW_UP_OVERDUE)
+    alert = {name: follow_ups.get(object_id=fu.pk) for name, fu in owned.items()}
+    assert {a.unit_id for a in alert.values()} == {unit_admin.unit.pk}
+    visible = set(selectors.visible_alerts(unit_admin).values_list("pk", flat=True))
+    assert alert["inside"].pk in visible
+    assert alert["no_household"].pk in visible, "the unit's own, about no household"
+    assert alert["outside"].pk not in visible, "张三 of 常营村 reads as nonexistent to them"
+    with pytest.raises(NotFound):
+        selectors.alert_get(user=unit_admin, pk=alert["outside"].pk)
+    inbox = selectors.inbox(user=unit_admin, kind=AlertKind.FOLLOW_UP_OVERDUE, limit=100)
+    assert {item.alert.pk for item in inbox.items} == {alert["inside"].pk, alert["no_household"].pk}
+    assert selectors.digest(user=unit_admin).totals[AlertKind.FOLLOW_UP_OVERDUE] == 2
+    assert selectors.digest(user=admin_user).totals[AlertKind.FOLLOW_UP_OVERDUE] == 3
+
+
+def test_queueing_a_refresh_is_audited_and_runs_after_commit(
+    admin_user, data, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = services.alerts_refresh_queue(actor=admin_user)
+    assert run.status == RunStatus.RUNNING and run.started_by == admin_user
+    event = AuditEvent.objects.get(object_type="alerts.AlertRun", object_id=str(run.pk))
+    assert (event.action, event.actor) == ("create", admin_user)
+    assert len(callbacks) == 1, "the task is queued once the run is committed"
+    callbacks[0]()
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+
+
+def test_only_administrators_queue_a_refresh(town_officer, unit_admin, data):
+    for user in (town_officer, unit_admin):
+        with pytest.raises(Forbidden):
+            services.alerts_refresh_queue(actor=user)
+    assert not AlertRun.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="alerts.AlertRun").exists()

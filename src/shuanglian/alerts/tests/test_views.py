@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shuanglian.alerts.models import AlertDismissal, AlertKind
+from shuanglian.alerts.models import AlertDismissal, AlertKind, AlertRun
 from shuanglian.alerts.services import DISMISS_REASON_REQUIRED
-from shuanglian.alerts.tests.factories import open_alerts, refresh, world
+from shuanglian.alerts.tests.factories import open_alerts, refresh, unit_follow_ups, world
 from shuanglian.assistance.tests import factories as af
 from shuanglian.conftest import GUOJIA, LONGCHENG, NUANQUAN
 from shuanglian.core.models import AuditEvent
@@ -133,3 +133,37 @@ def test_visit_in_the_app_closes_the_alert_at_the_next_refresh(admin_user, data,
     af.visit(actor=admin_user, household=data["household_l"], visited_on=dt.date.today())
     refresh(today=dt.date.today())
     assert not open_alerts(AlertKind.NOT_VISITED).filter(household=data["household_l"]).exists()
+
+
+def test_unit_admin_pages_hide_household_alerts_outside_their_villages(
+    login, admin_user, unit_admin, data
+):
+    owned = unit_follow_ups(admin_user, unit_admin.unit, data)
+    refresh()
+    alert = {
+        name: open_alerts(AlertKind.FOLLOW_UP_OVERDUE).get(object_id=fu.pk)
+        for name, fu in owned.items()
+    }
+    client = login(unit_admin)
+    rows = _rows(client.get("/alerts/"))
+    assert {alert["inside"].pk, alert["no_household"].pk} <= rows
+    assert alert["outside"].pk not in rows
+    page = text(client.get("/alerts/"))
+    assert "张三家危房改造跟进" not in page and "孙旺奎家产业帮扶跟进" in page
+    assert client.get(f"/households/{data['household_l'].pk}/").status_code == 404
+    assert_same_404(client, f"/alerts/{alert['outside'].pk}/dismiss/", "/alerts/999999/dismiss/")
+    assert client.get(f"/alerts/{alert['inside'].pk}/dismiss/").status_code == 200
+    # The digest counts what the inbox lists (all on its first page here), not the hidden one.
+    assert f'id="digest-total">{len(rows)}<' in text(client.get("/alerts/digest/"))
+
+
+def test_refresh_page_queues_through_the_audited_service(
+    login, admin_user, data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = login(admin_user).post("/alerts/refresh/")
+    assert response.status_code == 302
+    run = AlertRun.objects.get(status="running")
+    assert run.started_by == admin_user
+    assert AuditEvent.objects.filter(object_type="alerts.AlertRun", object_id=str(run.pk)).exists()
+    assert len(callbacks) == 1

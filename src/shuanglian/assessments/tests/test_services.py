@@ -9,7 +9,7 @@ from django.utils import timezone
 from shuanglian.assessments import rules, selectors, services
 from shuanglian.assessments.models import Rule, Scheme, Score, UnitResult
 from shuanglian.assessments.tests import factories
-from shuanglian.conftest import GUOJIA, NUANQUAN
+from shuanglian.conftest import GUOJIA, LONGCHENG, NUANQUAN
 from shuanglian.core.errors import Conflict, Forbidden, InvalidInput
 from shuanglian.core.models import AuditEvent
 from shuanglian.households import services as households
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 def computed(work, **kw):
     scheme = factories.scheme(actor=work.admin, **kw)
     services.scheme_compute(actor=work.admin, scheme=scheme)
+    scheme.refresh_from_db()  # the computation is stamped on the row the service locked
     return scheme
 
 
@@ -274,3 +275,137 @@ def test_exits_come_from_the_audited_category_changes(admin_user):
     assert (found.value, found.basis) == (Decimal(1), 1)
     page = selectors.score_evidence(score=found)
     assert [record.household_id for record in page.items] == [exited.pk]
+
+
+# Changes after computing ------------------------------------------------------------------------
+
+
+def _move_to_longcheng(work, scheme):
+    services.scheme_update(
+        actor=work.admin,
+        scheme=scheme,
+        name=scheme.name,
+        region_code=LONGCHENG,
+        period_start=scheme.period_start,
+        period_end=scheme.period_end,
+    )
+
+
+def _shift_period(work, scheme):
+    services.scheme_update(
+        actor=work.admin,
+        scheme=scheme,
+        name=scheme.name,
+        region_code=scheme.region_id,
+        period_start=dt.date(2011, 1, 1),
+        period_end=dt.date(2011, 12, 31),
+    )
+
+
+def _add_indicator(work, scheme):
+    services.indicator_add(actor=work.admin, scheme=scheme, rule="funds", weight=5, target=1000)
+
+
+def _reweigh(work, scheme):
+    indicator = scheme.indicators.get(rule=Rule.VISITS)
+    services.indicator_update(
+        actor=work.admin, indicator=indicator, weight=90, target=indicator.target, name="走访"
+    )
+
+
+def _retarget(work, scheme):
+    indicator = scheme.indicators.get(rule=Rule.VISITS)
+    services.indicator_update(
+        actor=work.admin, indicator=indicator, weight=indicator.weight, target=1
+    )
+
+
+def _remove_indicator(work, scheme):
+    services.indicator_remove(actor=work.admin, indicator=scheme.indicators.get(rule=Rule.EXITS))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_move_to_longcheng, _shift_period, _add_indicator, _reweigh, _retarget, _remove_indicator],
+)
+def test_a_change_after_computing_discards_the_scores_until_recomputed(work, change):
+    scheme = factories.scheme(actor=work.admin)
+    # Without the funds indicator, so that adding one is possible.
+    services.indicator_remove(actor=work.admin, indicator=scheme.indicators.get(rule=Rule.FUNDS))
+    services.scheme_compute(actor=work.admin, scheme=scheme)
+    change(work, scheme)
+    scheme.refresh_from_db()
+    assert scheme.computed_at is None
+    assert not Score.objects.filter(scheme=scheme).exists()
+    assert not UnitResult.objects.filter(scheme=scheme).exists()
+    assert selectors.scheme_ranking(scheme=scheme) == []
+    with pytest.raises(Conflict) as err:
+        services.scheme_freeze(actor=work.admin, scheme=scheme)
+    assert err.value.message == services.SCHEME_NOT_COMPUTED
+    assert AuditEvent.objects.filter(
+        region_code=scheme.region_id, changes__computed_at__1=None
+    ).exists(), "the audit row of the change tells the scores were discarded"
+    services.scheme_compute(actor=work.admin, scheme=scheme)
+    services.scheme_freeze(actor=work.admin, scheme=scheme)
+    scheme.refresh_from_db()
+    assert scheme.status == "frozen"
+
+
+def test_discarding_keeps_adjusted_units_with_their_adjustment_only(work):
+    scheme = computed(work)
+    result = UnitResult.objects.get(scheme=scheme, unit=work.unit_b)
+    services.adjustment_add(actor=work.admin, result=result, points="2", reason="宣传工作突出")
+    _reweigh(work, scheme)
+    kept = UnitResult.objects.get(scheme=scheme)
+    assert kept.pk == result.pk
+    assert (kept.computed, kept.adjustment, kept.total) == (0, Decimal("2.00"), Decimal("2.00"))
+    assert (kept.villages, kept.households) == (0, 0)
+    scheme.refresh_from_db()
+    assert selectors.scheme_ranking(scheme=scheme) == []
+    services.scheme_compute(actor=work.admin, scheme=scheme)
+    kept.refresh_from_db()
+    assert kept.total == kept.computed + Decimal("2") and kept.computed > 0
+
+
+def test_renaming_keeps_the_computation(work):
+    scheme = computed(work)
+    stamp = scheme.computed_at
+    assert stamp is not None
+    services.scheme_update(
+        actor=work.admin,
+        scheme=scheme,
+        name="改名后的考核",
+        region_code=scheme.region_id,
+        period_start=scheme.period_start,
+        period_end=scheme.period_end,
+    )
+    indicator = scheme.indicators.get(rule=Rule.VISITS)
+    services.indicator_update(
+        actor=work.admin,
+        indicator=indicator,
+        weight=indicator.weight,
+        target=indicator.target,
+        floor=indicator.floor,
+        name="入户走访",
+    )
+    scheme.refresh_from_db()
+    assert scheme.computed_at == stamp
+    assert Score.objects.filter(scheme=scheme).exists()
+    services.scheme_freeze(actor=work.admin, scheme=scheme)
+
+
+def test_the_default_indicators_are_in_the_create_audit_row(work):
+    scheme = factories.scheme(actor=work.admin)
+    event = AuditEvent.objects.get(
+        object_type="assessments.Scheme", object_id=str(scheme.pk), action="create"
+    )
+    old, new = event.changes["indicators"]
+    assert old is None
+    assert [(row["rule"], row["weight"]) for row in new] == [
+        (rule, weight) for rule, weight, _target, _floor in services.DEFAULT_INDICATORS
+    ]
+    bare = factories.scheme(actor=work.admin, default_indicators=False)
+    event = AuditEvent.objects.get(
+        object_type="assessments.Scheme", object_id=str(bare.pk), action="create"
+    )
+    assert "indicators" not in event.changes

@@ -1,12 +1,13 @@
 import io
 
 import pytest
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from shuanglian.assessments import services
 from shuanglian.assessments.models import Rule, Scheme, Score, UnitResult
 from shuanglian.assessments.tests import factories
-from shuanglian.conftest import GUOJIA
+from shuanglian.conftest import GUOJIA, LONGCHENG
 from shuanglian.regions.tests.pages import assert_login_redirect, assert_same_404, text, zh
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,23 @@ def test_list_and_result_query_budget(
     found = result.scores.first()
     with django_assert_max_num_queries(12):
         assert client.get(f"/assessments/scores/{found.pk}/").status_code == 200
+
+
+def test_moving_a_computed_scheme_shows_no_stale_scores_in_the_new_region(
+    login, admin_user, other_town_officer, work, scheme
+):
+    services.scheme_update(
+        actor=admin_user,
+        scheme=scheme,
+        name=scheme.name,
+        region_code=LONGCHENG,
+        period_start=scheme.period_start,
+        period_end=scheme.period_end,
+    )
+    client = login(other_town_officer)
+    page = text(client.get(f"/assessments/{scheme.pk}/ranking/"))
+    assert "县委宣传部" not in page and "县文明办" not in page
+    assert zh(gettext_lazy("No scores yet: compute the scores first.")) in page
+    assert client.get(f"/api/v1/assessments/{scheme.pk}/ranking").json() == []
+    detail = text(login(admin_user).get(f"/assessments/{scheme.pk}/"))
+    assert f"/assessments/{scheme.pk}/freeze/" not in detail

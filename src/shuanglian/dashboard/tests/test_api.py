@@ -48,6 +48,23 @@ def test_unit_dashboard(login, admin_user, work):
     assert body["figures"]["visits_90_days"] == 1
 
 
+def test_unit_dashboard_only_for_whoever_sees_all_its_villages(
+    login, admin_user, county_officer, town_officer, unit_admin, cadre_user, work
+):
+    """县委宣传部 is based in 秦安县: not 郭嘉镇's to see, though 暖泉村 is. Neither the
+    administrator of a unit sharing 暖泉村 nor a cadre sees it."""
+    path = f"/api/v1/dashboard/units/{work.pk}"
+    assert login(county_officer).get(path).status_code == 200
+    for user in (town_officer, unit_admin, cadre_user):
+        hidden = login(user).get(path)
+        missing = login(user).get("/api/v1/dashboard/units/999999")
+        assert hidden.status_code == missing.status_code == 404, user.username
+        assert hidden.json()["message"].replace(str(work.pk), "ID") == missing.json()[
+            "message"
+        ].replace("999999", "ID")
+    assert login(unit_admin).get(f"/api/v1/dashboard/units/{unit_admin.unit_id}").status_code == 200
+
+
 def test_out_of_scope_is_the_same_404_as_nothing(login, town_officer, cadre_user, work):
     client = login(town_officer)
     hidden = client.get(f"/api/v1/dashboard/regions/{LONGCHENG}")

@@ -109,7 +109,7 @@ def test_out_of_scope_and_cadres_get_404(login, admin_user, town_officer, cadre_
     assert login(cadre_user).get(f"/dashboard/regions/{NUANQUAN}/").status_code == 404
 
 
-def test_unit_dashboard(login, admin_user, unit_admin):
+def test_unit_dashboard(login, admin_user, unit_admin, cadre_user):
     unit, _cadre = build(admin_user, households_per_village=2)
     client = login(admin_user)
     html = client.get(f"/dashboard/units/{unit.pk}/").content.decode()
@@ -117,12 +117,43 @@ def test_unit_dashboard(login, admin_user, unit_admin):
     assert figure(html, "fig-paired-villages") == "2"
     assert figure(html, "fig-poor-covered") == "2"
     assert figure(html, "fig-funds") == "1000.00"
-    # 县妇联's administrator sees the units of its village (暖泉村), not a unit of 陇城镇.
-    assert login(unit_admin).get(f"/dashboard/units/{unit.pk}/").status_code == 200
+    # 县妇联's administrator sees only 县妇联's dashboard: not that of a unit sharing its village
+    # (暖泉村), nor one of 陇城镇. Its cadre sees none, not even 县妇联's (their own figures are
+    # on their home page).
+    assert login(unit_admin).get(f"/dashboard/units/{unit.pk}/").status_code == 404
     water = uf.unit(actor=admin_user, name="县水务局")
     pf.village_pairing(actor=admin_user, unit=water, village="620522103200")
     assert login(unit_admin).get(f"/dashboard/units/{water.pk}/").status_code == 404
     assert login(unit_admin).get(f"/dashboard/units/{unit_admin.unit_id}/").status_code == 200
+    assert login(cadre_user).get(f"/dashboard/units/{unit_admin.unit_id}/").status_code == 404
+
+
+def test_unit_dashboard_needs_the_officers_region_to_cover_all_the_units_villages(
+    login, admin_user, town_officer, other_town_officer, county_officer
+):
+    """A 郭嘉镇 unit paired with 暖泉村 is 郭嘉镇's to see; once also paired with a village of
+    陇城镇, its figures count 陇城镇's households too, and only the county sees them."""
+    unit = uf.unit(actor=admin_user, name="郭嘉镇卫生院", region=GUOJIA, level="township")
+    cadre = uf.cadre(actor=admin_user, unit=unit, name="李爱仙")
+    pf.village_pairing(actor=admin_user, unit=unit, village=NUANQUAN, role="lead")
+    url = f"/dashboard/units/{unit.pk}/"
+    assert login(town_officer).get(url).status_code == 200
+    assert login(other_town_officer).get(url).status_code == 404
+    pf.village_pairing(actor=admin_user, unit=unit, village="620522103200", role="lead")
+    household = hf.household(actor=admin_user, village="620522103200", category="poor")
+    pf.household_pairing(actor=admin_user, household=household, cadre=cadre)
+    town = login(town_officer)
+    hidden, missing = town.get(url), town.get("/dashboard/units/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert town.get(f"/api/v1/dashboard/units/{unit.pk}").status_code == 404
+    assert login(other_town_officer).get(url).status_code == 404
+    html = login(county_officer).get(url).content.decode()
+    assert figure(html, "fig-paired-villages") == "2"
+    # A unit based in the county is the county's, whichever villages it is paired with.
+    county_unit = uf.unit(actor=admin_user, name="县委宣传部")
+    pf.village_pairing(actor=admin_user, unit=county_unit, village=NUANQUAN, role="member")
+    assert login(town_officer).get(f"/dashboard/units/{county_unit.pk}/").status_code == 404
+    assert login(county_officer).get(f"/dashboard/units/{county_unit.pk}/").status_code == 200
 
 
 def test_cadre_home_shows_the_cadres_own_figures(login, admin_user, cadre_user):

@@ -1,6 +1,7 @@
 import pytest
 
 from shuanglian.households.models import Category, Member, Relation
+from shuanglian.lifecycle import services
 from shuanglian.lifecycle.models import Step
 from shuanglian.lifecycle.tests import factories as lf
 
@@ -67,6 +68,31 @@ def test_lists_are_scoped_and_notices_mask_ids(login, admin_user, other_town_off
     head = Member.objects.get(household=lw.g, relation=Relation.HEAD)
     assert detail["households"][0]["head_id_number_masked"] == head.id_number_masked
     assert head.reveal_id_number() not in str(detail)
+
+
+def test_a_county_announcement_lists_only_the_households_in_scope(
+    login, admin_user, county_officer, other_town_officer, lw
+):
+    procedures = []
+    for household in (lw.g, lw.l):
+        procedure = lf.identification(actor=admin_user, household=household)
+        on = lf.advance(admin_user, procedure, until=Step.ANNOUNCEMENT)
+        procedures.append(procedure)
+    notice = services.notice_publish(
+        actor=admin_user,
+        procedures=procedures,
+        step=Step.ANNOUNCEMENT,
+        starts_on=on,
+        objection_channel=lf.OBJECTIONS,
+    )
+
+    def listed(user) -> list[str]:
+        response = login(user).get(f"{A}/notices/{notice.pk}")
+        assert response.status_code == 200
+        return [row["household"]["head_name"] for row in response.json()["households"]]
+
+    assert listed(other_town_officer) == [lw.l.head_name]
+    assert sorted(listed(county_officer)) == sorted([lw.g.head_name, lw.l.head_name])
 
 
 def test_lines_are_read_by_everyone(login, viewer):

@@ -422,6 +422,72 @@ def test_exit_with_the_criteria_met_makes_the_household_exited(admin_user, lw):
     ).exists()
 
 
+def _exit_started(admin_user, household) -> Procedure:
+    household = _poor(admin_user, household)
+    lf.ready_to_exit(actor=admin_user, household=household)
+    return services.procedure_start(
+        actor=admin_user, household=household, kind="exit", data=StepData(done_on=lf.days_ago(90))
+    )
+
+
+def test_exit_refused_at_county_approval_when_a_criterion_fails_during_the_procedure(
+    admin_user, lw
+):
+    procedure = _exit_started(admin_user, lw.g)
+    # Weeks into the procedure the village finds the house unsafe.
+    lf.checks(actor=admin_user, household=lw.g, failing={"housing"}, on=lf.days_ago(85))
+    with pytest.raises(Conflict) as error:
+        lf.advance(admin_user, procedure)
+    housing = str(criteria.ITEM_NOT_MET.format(item=AssuranceItem.HOUSING.label))
+    assert error.value.extra["failures"] == [housing]
+    assert str(error.value) == str(
+        services.CONDITIONS_NO_LONGER_MET.format(
+            step=Step.COUNTY_APPROVAL.label, household=lw.g, failures=housing
+        )
+    )
+    procedure.refresh_from_db()
+    assert procedure.status == ProcedureStatus.IN_PROGRESS
+    assert procedure.next_step == Step.COUNTY_APPROVAL
+    assert not procedure.steps.filter(step=Step.COUNTY_APPROVAL).exists()
+    lw.g.refresh_from_db()
+    assert lw.g.category == Category.POOR
+
+
+def test_the_county_may_still_reject_when_a_criterion_fails(admin_user, lw):
+    procedure = _exit_started(admin_user, lw.g)
+    lf.checks(actor=admin_user, household=lw.g, failing={"housing"}, on=lf.days_ago(85))
+    on = lf.advance(admin_user, procedure, until=Step.COUNTY_APPROVAL)
+    services.step_record(
+        actor=admin_user,
+        procedure=procedure,
+        step=Step.COUNTY_APPROVAL,
+        data=StepData(done_on=on, outcome="rejected", reason="住房不安全"),
+    )
+    procedure.refresh_from_db()
+    assert procedure.status == ProcedureStatus.REJECTED
+
+
+def test_exit_refused_at_the_announcement_when_a_criterion_fails_after_approval(admin_user, lw):
+    procedure = _exit_started(admin_user, lw.g)
+    on = lf.advance(admin_user, procedure, until=Step.ANNOUNCEMENT)
+    lf.checks(actor=admin_user, household=lw.g, failing={"water"}, on=on)
+    with pytest.raises(Conflict) as error:
+        services.step_record(
+            actor=admin_user,
+            procedure=procedure,
+            step=Step.ANNOUNCEMENT,
+            data=lf.step_data(Step.ANNOUNCEMENT, on),
+        )
+    assert error.value.extra["failures"] == [
+        str(criteria.ITEM_NOT_MET.format(item=AssuranceItem.WATER.label))
+    ]
+    assert not Notice.objects.filter(kind="announcement").exists()
+    procedure.refresh_from_db()
+    assert procedure.next_step == Step.ANNOUNCEMENT
+    lw.g.refresh_from_db()
+    assert lw.g.category == Category.POOR
+
+
 def test_income_with_no_line_for_its_year_is_a_failed_criterion(admin_user, lw):
     lf.lines()
     household = _poor(admin_user, lw.g)
@@ -487,11 +553,14 @@ def test_a_notice_needs_where_to_object(admin_user, lw):
 
 def test_another_app_registers_its_kind(admin_user, lw):
     approved = []
+    failing = []
     saved = registry.spec_of(ProcedureKind.RISK_ELIMINATION)
     try:
         registry.register(
             ProcedureKind.RISK_ELIMINATION,
-            preconditions=lambda household: ["收入未稳定"] if household.pk == lw.g2.pk else [],
+            preconditions=lambda household: (
+                ["收入未稳定"] if household.pk == lw.g2.pk else list(failing)
+            ),
             on_approved=lambda actor, procedure: approved.append(procedure.pk),
         )
         with pytest.raises(InvalidInput) as error:
@@ -505,6 +574,21 @@ def test_another_app_registers_its_kind(admin_user, lw):
         )
         lf.advance(admin_user, procedure)
         assert approved == [procedure.pk]
+        approved.clear()
+        # A kind registered by another app is checked again before the county approves too.
+        procedure = services.procedure_start(
+            actor=admin_user,
+            household=lw.g,
+            kind="risk_elimination",
+            data=StepData(done_on=lf.days_ago(90)),
+        )
+        failing.append("收入下降")
+        with pytest.raises(Conflict) as error:
+            lf.advance(admin_user, procedure)
+        assert error.value.extra["failures"] == ["收入下降"]
+        procedure.refresh_from_db()
+        assert procedure.next_step == Step.COUNTY_APPROVAL
+        assert approved == []
     finally:
         if saved is None:
             registry._KINDS.pop(ProcedureKind.RISK_ELIMINATION, None)

@@ -69,6 +69,53 @@ def test_another_towns_officer_gets_404_for_the_notice(login, admin_user, other_
     assert client.get(f"/lifecycle/notices/{notice.pk}.docx").status_code == 404
 
 
+def _county_announcement(admin, households):
+    """One 公告 of the county listing households of both townships."""
+    procedures = []
+    for household in households:
+        procedure = lf.identification(actor=admin, household=household)
+        on = lf.advance(admin, procedure, until=Step.ANNOUNCEMENT)
+        procedures.append(procedure)
+    return services.notice_publish(
+        actor=admin,
+        procedures=procedures,
+        step=Step.ANNOUNCEMENT,
+        starts_on=on,
+        objection_channel=lf.OBJECTIONS,
+    )
+
+
+def _docx_cells(response) -> list[str]:
+    document = Document(io.BytesIO(response.content))
+    return [cell.text for row in document.tables[0].rows for cell in row.cells]
+
+
+@pytest.mark.parametrize(
+    ("persona", "seen"),
+    [
+        ("town_officer", {"g", "g2"}),
+        ("other_town_officer", {"l"}),
+        ("cadre_user", {"g"}),
+        ("unit_admin", {"g", "g2"}),  # the villages its cadres are paired with
+        ("county_officer", {"g", "g2", "l"}),
+    ],
+)
+def test_a_county_announcement_shows_each_user_only_the_households_in_scope(
+    request, login, admin_user, lw, persona, seen
+):
+    notice = _county_announcement(admin_user, [lw.g, lw.g2, lw.l])
+    client = login(request.getfixturevalue(persona))
+    page = client.get(f"/lifecycle/notices/{notice.pk}/").content.decode()
+    cells = _docx_cells(client.get(f"/lifecycle/notices/{notice.pk}.docx"))
+    for key in ("g", "g2", "l"):
+        household = getattr(lw, key)
+        _plain, masked = _head_id(household)
+        assert (household.head_name in page) == (key in seen), (key, "page")
+        assert (masked in page) == (key in seen), (key, "page")
+        assert (household.head_name in cells) == (key in seen), (key, "docx")
+        assert (masked in cells) == (key in seen), (key, "docx")
+
+
 def test_the_procedure_list_filters_and_stays_at_a_fixed_number_of_queries(
     login, admin_user, county_officer, lw, django_assert_max_num_queries
 ):

@@ -27,9 +27,12 @@ L_REGISTRY = {ADMIN, COUNTY, OTHER}
 
 SEES = {
     name + side: (G_SIDE if side == "_g" else L_SIDE)
-    for name in ("mcase", "mreason", "mrun")
+    for name in ("mcase", "mreason")
     for side in ("_g", "_l")
 }
+# A screening run counts its whole region: not for cadres or unit administrators.
+SEES["mrun_g"] = G_SIDE - {CADRE, UNIT_ADMIN}
+SEES["mrun_l"] = L_SIDE
 
 WRITES = {
     ("mon_manage", "mcase_g"): G_REGISTRY,

@@ -10,7 +10,7 @@ import pytest
 from shuanglian.conftest import GUOJIA, NUANQUAN, QINAN
 from shuanglian.households.tests import factories as hf
 from shuanglian.monitoring.models import CaseStage, MonitoringCase
-from shuanglian.monitoring.services import case_flag
+from shuanglian.monitoring.services import case_flag, screening_prepare
 from shuanglian.monitoring.tests import factories as mf
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,20 @@ def test_risk_events_page_and_form(mw, cadre_user, viewer, login):
 
 def test_a_viewer_cannot_start_a_screening(mw, viewer, login):
     assert login(viewer).post("/monitoring/screenings/new/", {"region": QINAN}).status_code == 403
+
+
+def test_cadres_and_unit_administrators_see_no_screening_runs(
+    mw, admin_user, town_officer, cadre_user, unit_admin, login
+):
+    """A run counts a whole region; a cadre's or a unit's scope is only some of its villages."""
+    run = screening_prepare(actor=admin_user, region_code=NUANQUAN)
+    officer = login(town_officer)
+    assert f"/monitoring/screenings/{run.pk}/" in page(officer.get("/monitoring/"))
+    assert officer.get(f"/api/v1/monitoring/screenings/{run.pk}").status_code == 200
+    for user in (cadre_user, unit_admin):
+        client = login(user)
+        response = client.get("/monitoring/")
+        assert response.status_code == 200
+        assert 'id="runs"' not in page(response)
+        assert client.get(f"/monitoring/screenings/{run.pk}/").status_code == 404
+        assert client.get(f"/api/v1/monitoring/screenings/{run.pk}").status_code == 404
